@@ -1,0 +1,2 @@
+// Package caddynormalize is the Caddy adapter for the normalize engine.
+package caddynormalize

@@ -1,0 +1,164 @@
+package responses
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrRetryAfter is returned by ParseRetryAfter for a value that is neither
+// delay-seconds nor an HTTP-date.
+var ErrRetryAfter = errors.New("responses: Retry-After is neither delay-seconds nor an HTTP-date")
+
+// RetryAfterSeconds formats a Retry-After value as delay-seconds
+// (RFC 9110 §10.2.3). A negative d counts as zero; fractions of a second
+// are rounded up, so a client never comes back early.
+func RetryAfterSeconds(d time.Duration) string {
+	if d <= 0 {
+		return "0"
+	}
+	secs := int64((d + time.Second - 1) / time.Second)
+	return strconv.FormatInt(secs, 10)
+}
+
+// RetryAfterDate formats a Retry-After value as an IMF-fixdate.
+func RetryAfterDate(t time.Time) string {
+	return t.UTC().Format(http.TimeFormat)
+}
+
+// ParseRetryAfter parses a Retry-After field value strictly: either
+// delay-seconds (1*DIGIT) or an HTTP-date. For delay-seconds, the result
+// is now plus the delay; for an HTTP-date, it is that date. The returned
+// delay is the time from now until then, never negative.
+func ParseRetryAfter(value string, now time.Time) (at time.Time, delay time.Duration, err error) {
+	if value == "" {
+		return time.Time{}, 0, ErrRetryAfter
+	}
+	if isDigits(value) {
+		secs, err := strconv.ParseInt(value, 10, 64)
+		if err != nil || secs > maxRetrySeconds {
+			// Overflowing delay-seconds is syntactically valid; cap it.
+			secs = maxRetrySeconds
+		}
+		d := time.Duration(secs) * time.Second
+		return now.Add(d), d, nil
+	}
+	t, err := http.ParseTime(value)
+	if err != nil {
+		return time.Time{}, 0, ErrRetryAfter
+	}
+	delay = t.Sub(now)
+	if delay < 0 {
+		delay = 0
+	}
+	return t, delay, nil
+}
+
+// maxRetrySeconds caps delay-seconds so that it fits a time.Duration.
+const maxRetrySeconds = int64(1<<63-1) / int64(time.Second)
+
+// ValidRetryAfter reports whether value is a valid Retry-After field value.
+func ValidRetryAfter(value string) bool {
+	if value == "" {
+		return false
+	}
+	if isDigits(value) {
+		return true
+	}
+	return ValidHTTPDate(value)
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidHTTPDate reports whether value is an HTTP-date (RFC 9110 §5.6.7):
+// an IMF-fixdate, or one of the two obsolete forms recipients accept.
+// The common IMF-fixdate is checked without allocating.
+func ValidHTTPDate(value string) bool {
+	if len(value) == len("Sun, 06 Nov 1994 08:49:37 GMT") && value[3] == ',' && strings.HasSuffix(value, " GMT") {
+		_, err := time.Parse(http.TimeFormat, value)
+		return err == nil
+	}
+	_, err := http.ParseTime(value)
+	return err == nil
+}
+
+// FormatAllow formats methods as an Allow field value: "GET, HEAD".
+func FormatAllow(methods ...string) string {
+	return strings.Join(methods, ", ")
+}
+
+// ParseAllow splits an Allow field value into its method tokens. Empty
+// list elements are skipped; an empty value means no method is allowed
+// (RFC 9110 §10.2.1).
+func ParseAllow(value string) []string {
+	var methods []string
+	for _, m := range strings.Split(value, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			methods = append(methods, m)
+		}
+	}
+	return methods
+}
+
+// ValidToken reports whether s is a token (RFC 9110 §5.6.2), the syntax of
+// method names and of auth schemes.
+func ValidToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTchar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isTchar(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+}
+
+// ValidFieldValue reports whether s may be sent as a header field value:
+// no CR, LF, NUL or other control character but horizontal tab, and no
+// leading or trailing white space (RFC 9110 §5.5).
+func ValidFieldValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < ' ' && c != '\t') || c == 0x7f {
+			return false
+		}
+	}
+	return len(s) == 0 || (s[0] != ' ' && s[0] != '\t' && s[len(s)-1] != ' ' && s[len(s)-1] != '\t')
+}
+
+// ContentRange formats a Content-Range value for a satisfied byte range:
+// "bytes 0-499/1234". A negative total stands for an unknown length: "*".
+func ContentRange(start, end, total int64) string {
+	s := "bytes " + strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(end, 10) + "/"
+	if total < 0 {
+		return s + "*"
+	}
+	return s + strconv.FormatInt(total, 10)
+}
+
+// UnsatisfiedContentRange formats the Content-Range of a 416 response:
+// "bytes */1234" (RFC 9110 §14.4).
+func UnsatisfiedContentRange(completeLength int64) string {
+	return "bytes */" + strconv.FormatInt(completeLength, 10)
+}
