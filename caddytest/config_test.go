@@ -1,0 +1,131 @@
+package caddytest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	harness "github.com/caddyserver/caddy/v2/caddytest"
+)
+
+// globalOptions is the global block every test config starts with: the
+// harness's ports, no trust store changes, instant shutdown of the old
+// config on reload, and h2c next to HTTP/1.1 on the plain HTTP port.
+const globalOptions = `{
+	admin ` + adminAddr + `
+	http_port 9080
+	https_port 9443
+	skip_install_trust
+	grace_period 1ns
+	servers {
+		protocols h1 h2c
+	}
+}
+`
+
+// route is one path prefix of the test site: requests for /<name>/x reach
+// its handlers as /x.
+type route struct {
+	name string
+	// normalize holds the sub-directive lines of the route's normalize
+	// directive; a nil normalize leaves the directive out (stock Caddy).
+	normalize *string
+}
+
+// fixture answers path with Caddy's own handlers (header, respond, ...)
+// instead of the upstream, in every route, after normalize.
+type fixture struct {
+	path    string
+	handler string // Caddyfile lines
+}
+
+// siteConfig builds a Caddyfile: the global block, and a site on :9080
+// whose routes each strip their prefix, run normalize (or not), the
+// fixtures, and reverse_proxy to the upstream.
+type siteConfig struct {
+	upstream string
+	routes   []route
+	fixtures []fixture
+}
+
+func normalizeWith(lines ...string) *string {
+	s := strings.Join(lines, "\n")
+	return &s
+}
+
+func (c siteConfig) String() string {
+	var b strings.Builder
+	b.WriteString(globalOptions)
+	b.WriteString("\n:9080 {\n")
+	for _, r := range c.routes {
+		fmt.Fprintf(&b, "\troute /%s/* {\n\t\turi strip_prefix /%s\n", r.name, r.name)
+		if r.normalize != nil {
+			writeNormalize(&b, "\t\t", *r.normalize)
+		}
+		for _, f := range c.fixtures {
+			fmt.Fprintf(&b, "\t\troute %s {\n%s\t\t}\n", f.path, indent(f.handler, "\t\t\t"))
+		}
+		if c.upstream != "" {
+			fmt.Fprintf(&b, "\t\treverse_proxy %s\n", c.upstream)
+		}
+		b.WriteString("\t}\n")
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+// writeNormalize writes the directive, with a block only if it has lines.
+func writeNormalize(b *strings.Builder, prefix, lines string) {
+	if strings.TrimSpace(lines) == "" {
+		fmt.Fprintf(b, "%snormalize\n", prefix)
+		return
+	}
+	fmt.Fprintf(b, "%snormalize {\n%s%s}\n", prefix, indent(lines, prefix+"\t"), prefix)
+}
+
+func indent(lines, prefix string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimSpace(lines), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			b.WriteString(prefix + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// startCaddy loads cfg into the test process's Caddy (starting it the
+// first time) and stops the test if that failed.
+func startCaddy(t *testing.T, cfg string) *harness.Tester {
+	t.Helper()
+	needCaddy(t)
+	tester := harness.NewTester(t)
+	tester.InitServer(cfg, "caddyfile")
+	if t.Failed() {
+		t.Fatalf("could not load the config:\n%s", cfg)
+	}
+	return tester
+}
+
+// TestSiteConfigString pins the shape of the generated Caddyfile.
+func TestSiteConfigString(t *testing.T) {
+	cfg := siteConfig{
+		upstream: "127.0.0.1:1234",
+		routes: []route{
+			{name: "stock"},
+			{name: "enforce", normalize: normalizeWith("allow GET HEAD", "mode enforce")},
+			{name: "bare", normalize: normalizeWith()},
+		},
+		fixtures: []fixture{{path: "/r", handler: "respond 204"}},
+	}.String()
+	for _, want := range []string{
+		"\tadmin localhost:2999\n",
+		"\t\tprotocols h1 h2c\n",
+		"\troute /stock/* {\n\t\turi strip_prefix /stock\n\t\troute /r {\n\t\t\trespond 204\n\t\t}\n\t\treverse_proxy 127.0.0.1:1234\n\t}\n",
+		"\t\tnormalize {\n\t\t\tallow GET HEAD\n\t\t\tmode enforce\n\t\t}\n",
+		"\t\turi strip_prefix /bare\n\t\tnormalize\n",
+	} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("config lacks %q:\n%s", want, cfg)
+		}
+	}
+}

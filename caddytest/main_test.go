@@ -1,0 +1,62 @@
+// Package caddytest is the end-to-end test suite of caddy-normalize: a real
+// Caddy (started in-process by Caddy's own caddytest harness) with the
+// normalize handler in front of reverse_proxy or respond, misbehaving
+// upstreams that write exact bytes, and clients that read what goes over
+// the wire, over HTTP/1.1 and h2c.
+//
+// # Running
+//
+//	go test ./caddytest/                 # the whole suite, about a minute once built
+//	go test -count=1 ./caddytest/        # again, without the test cache
+//	go test -run 'TestRule' ./caddytest/ # only the per-rule tables
+//	go test -short ./caddytest/          # skips every test here (they need Caddy)
+//
+// The first build compiles Caddy and takes a few minutes; later ones are
+// cached. The tests need these local ports free: 2999 (Caddy's admin API),
+// 9080 (the site, HTTP/1.1 and h2c) and 9443. One Caddy runs per test
+// process, so no test here is parallel.
+//
+// # Layout
+//
+//   - rawupstream_test.go: a TCP upstream that answers with exact bytes.
+//   - wire_test.go: a raw HTTP/1.1 client and an h2c client that report
+//     what a client sees (status, fields as sent, body bytes, 1xx).
+//   - config_test.go: the Caddyfile builder (global block, routes with and
+//     without normalize, fixtures answered by respond).
+//   - counters_test.go: readers for /normalize/report and /metrics.
+//   - rulecases_test.go: the runner every per-rule table goes through.
+//   - rules_*_test.go: one table-driven test per rule.
+//   - streaming_test.go: SSE, WebSocket, 103 Early Hints, 64 MiB bodies.
+//   - metrics_test.go: the violation counters, before and after a reload.
+//   - badconfig_test.go: configurations that must be refused.
+//   - order_test.go: the directive's place in Caddy's handler order.
+//   - stock_test.go: controls showing that stock Caddy passes the defects.
+package caddytest
+
+import (
+	"testing"
+	"time"
+
+	// The plugin under test, registered into this test binary's Caddy.
+	_ "github.com/respnorm/caddy-normalize"
+)
+
+const (
+	// adminAddr is the admin endpoint every test config sets.
+	adminAddr = "localhost:2999"
+	// siteAddr is where the test site listens, HTTP/1.1 and h2c.
+	siteAddr = "127.0.0.1:9080"
+	// fixedDate is the valid Date every fixture sends unless the test is
+	// about Date, so that no response trips date-invalid by accident.
+	fixedDate = "Mon, 02 Jan 2006 15:04:05 GMT"
+	// ioTimeout bounds every single exchange a test makes.
+	ioTimeout = 10 * time.Second
+)
+
+// needCaddy skips the test under -short: every test here runs a real Caddy.
+func needCaddy(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test: needs a running Caddy; skipped under -short")
+	}
+}

@@ -1,0 +1,232 @@
+package caddytest
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"testing"
+)
+
+// A ruleTable is the table-driven test of one rule. Its cases are served
+// by one raw upstream (or by fixtures) through these routes of one site:
+//
+//	/stock/      no normalize: what Caddy alone sends, the reference
+//	/enforce/    normalize { <settings> }
+//	/report/     normalize { mode report; <settings> }
+//	/rulereport/ normalize { rule <rule> report; <settings> }
+//	/off/        normalize { rule <rule> off; <settings> }
+//
+// plus the table's extra routes. A broken response must come out of
+// /enforce/ as the case wants it and count one violation of the rule with
+// the case's action; out of /report/ and /rulereport/ exactly as stock
+// Caddy sends it and count one "reported"; out of /off/ as stock and count
+// nothing. A correct response must come out of every route as stock
+// Caddy sends it and count nothing. Every case runs over HTTP/1.1 (raw
+// bytes) and h2c.
+type ruleTable struct {
+	rule     string
+	settings []string // normalize sub-directives of the standard routes
+	extra    []route  // routes that cases name in ruleCase.route
+	cases    []ruleCase
+}
+
+type ruleCase struct {
+	// name names the subtest and the path /<name> the upstream or the
+	// fixture answers.
+	name      string
+	method    string // GET if empty
+	reqHeader map[string]string
+
+	upstream string // the exact bytes the upstream answers with, or
+	fixture  string // Caddyfile lines answering in place of the upstream
+
+	// route is the route under test; empty means /enforce/ plus the mode
+	// variants (/report/, /rulereport/, /off/). Any other route is tested
+	// alone.
+	route string
+	// action is what the route counts for the rule: enforced or reported.
+	// Empty marks a correct response: nothing may be counted or changed.
+	action string
+	// want is what the client must see from the route (for a correct
+	// response, from every route).
+	want expect
+	// protos restricts the protocols; nil means all.
+	protos []string
+}
+
+// expect describes a response relative to what stock Caddy sends for the
+// same request: whatever it does not mention must be as stock.
+type expect struct {
+	status int               // 0: as stock
+	header map[string]string // fields that must have exactly this one value
+	absent []string          // fields that must not be there
+	body   *string           // nil: as stock
+	// generated marks a response normalize makes up: only what is
+	// listed here and check are compared, nothing with stock.
+	generated bool
+	check     func(t *testing.T, got *wireResponse)
+}
+
+func str(s string) *string { return &s }
+
+const defaultRoute = "enforce"
+
+func (tbl ruleTable) routes() []route {
+	with := func(first ...string) *string {
+		return normalizeWith(append(first, tbl.settings...)...)
+	}
+	return append([]route{
+		{name: "stock"},
+		{name: defaultRoute, normalize: with()},
+		{name: "report", normalize: with("mode report")},
+		{name: "rulereport", normalize: with("rule " + tbl.rule + " report")},
+		{name: "off", normalize: with("rule " + tbl.rule + " off")},
+	}, tbl.extra...)
+}
+
+// runRuleTable starts the upstream and Caddy and runs every case.
+func runRuleTable(t *testing.T, tbl ruleTable) {
+	t.Helper()
+	needCaddy(t)
+	up := newRawUpstream(t)
+	var fixtures []fixture
+	for _, c := range tbl.cases {
+		switch {
+		case c.fixture != "":
+			fixtures = append(fixtures, fixture{path: "/" + c.name, handler: c.fixture})
+		case c.upstream != "":
+			up.HandleBytes("/"+c.name, c.upstream)
+		default:
+			t.Fatalf("case %s: neither upstream nor fixture", c.name)
+		}
+	}
+	startCaddy(t, siteConfig{upstream: up.Addr(), routes: tbl.routes(), fixtures: fixtures}.String())
+	for _, c := range tbl.cases {
+		t.Run(c.name, func(t *testing.T) {
+			protos := c.protos
+			if protos == nil {
+				protos = allProtos
+			}
+			for _, proto := range protos {
+				t.Run(proto, func(t *testing.T) { runRuleCase(t, tbl.rule, proto, up, c) })
+			}
+		})
+	}
+}
+
+func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) {
+	req := func(route string) request {
+		return request{method: c.method, path: "/" + route + "/" + c.name, header: c.reqHeader}
+	}
+	// get fetches through route, checks the upstream was asked exactly
+	// once and returns the response with the counters' movement.
+	get := func(route string) (*wireResponse, normReport, normReport) {
+		t.Helper()
+		hits := up.Hits("/" + c.name)
+		before := readReport(t)
+		got := fetch(t, proto, req(route))
+		after := readReport(t)
+		if c.upstream != "" && up.Hits("/"+c.name) != hits+1 {
+			t.Errorf("/%s/%s: the upstream was asked %d times, want once", route, c.name, up.Hits("/"+c.name)-hits)
+		}
+		return got, before, after
+	}
+	stock := fetch(t, proto, req("stock"))
+
+	route := c.route
+	if route == "" {
+		route = defaultRoute
+	}
+	label := func(route string) string {
+		return fmt.Sprintf("%s /%s/%s over %s", req(route).verb(), route, c.name, proto)
+	}
+	var want delta
+	if c.action != "" {
+		want = oneViolation(rule, c.action)
+	}
+	got, before, after := get(route)
+	checkResponse(t, label(route), got, stock, c.want)
+	checkDelta(t, label(route), before, after, want)
+	if c.route != "" {
+		return
+	}
+
+	// The mode variants: nothing on the wire may differ from stock.
+	asStock := expect{}
+	if c.action == "" {
+		asStock = c.want
+	}
+	for _, variant := range []struct {
+		route string
+		count delta
+	}{
+		{"report", oneViolation(rule, reported)},
+		{"rulereport", oneViolation(rule, reported)},
+		{"off", nil},
+	} {
+		if c.action == "" {
+			variant.count = nil
+		}
+		got, before, after := get(variant.route)
+		checkResponse(t, label(variant.route), got, stock, asStock)
+		checkDelta(t, label(variant.route), before, after, variant.count)
+	}
+}
+
+// checkResponse compares got with want and, for all want leaves out, with
+// what stock Caddy sent.
+func checkResponse(t *testing.T, what string, got, stock *wireResponse, want expect) {
+	t.Helper()
+	switch {
+	case want.status != 0 && got.status != want.status:
+		t.Errorf("%s: status %d, want %d", what, got.status, want.status)
+	case want.status == 0 && !want.generated && got.status != stock.status:
+		t.Errorf("%s: status %d, want %d as stock Caddy sends", what, got.status, stock.status)
+	}
+	for _, k := range sortedKeys(want.header) {
+		if v := got.header.Values(k); !slices.Equal(v, []string{want.header[k]}) {
+			t.Errorf("%s: %s = %q, want [%q]", what, k, v, want.header[k])
+		}
+	}
+	for _, k := range want.absent {
+		if v := got.header.Values(k); len(v) > 0 {
+			t.Errorf("%s: %s = %q, want none", what, k, v)
+		}
+	}
+	if !want.generated {
+		skip := map[string]bool{}
+		for k := range want.header {
+			skip[canonical(k)] = true
+		}
+		for _, k := range want.absent {
+			skip[canonical(k)] = true
+		}
+		if !slices.Equal(stock.header["Date"], []string{fixedDate}) {
+			skip["Date"] = true // made by Go's server at the time of sending
+		}
+		keys := map[string]bool{}
+		for k := range got.header {
+			keys[k] = true
+		}
+		for k := range stock.header {
+			keys[k] = true
+		}
+		for _, k := range sortedKeys(keys) {
+			if !skip[k] && !slices.Equal(got.header[k], stock.header[k]) {
+				t.Errorf("%s: %s = %q, want %q as stock Caddy sends", what, k, got.header[k], stock.header[k])
+			}
+		}
+	}
+	switch {
+	case want.body != nil && string(got.body) != *want.body:
+		t.Errorf("%s: body %q, want %q", what, got.body, *want.body)
+	case want.body == nil && !want.generated && !bytes.Equal(got.body, stock.body):
+		t.Errorf("%s: body %q, want %q as stock Caddy sends", what, got.body, stock.body)
+	}
+	if len(got.extra) > 0 {
+		t.Errorf("%s: %d bytes past the end of the message: %q", what, len(got.extra), got.extra)
+	}
+	if want.check != nil {
+		want.check(t, got)
+	}
+}
