@@ -27,6 +27,10 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		proxy_authenticate <challenge>
 //		upgrade <protocol...>
 //		retry_after <seconds>
+//		upstream_errors handle|pass
+//		replace_errors <code|class...>
+//		error_format auto|problem|json|html|text
+//		error_page <code|class> <file>
 //	}
 //
 // With no block, every rule that needs no configured value is enforced,
@@ -122,6 +126,57 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if d.NextArg() {
 				return d.ArgErr()
 			}
+
+		case "upstream_errors":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			switch d.Val() {
+			case "handle", "pass":
+				h.UpstreamErrors = d.Val()
+			default:
+				return d.Errf("upstream_errors: unknown value %q: want handle or pass", d.Val())
+			}
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "replace_errors":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, p := range args {
+				if _, _, err := normalize.ParseStatusPattern(p); err != nil {
+					return d.Errf("replace_errors: %v", err)
+				}
+			}
+			h.ReplaceErrors = append(h.ReplaceErrors, args...)
+
+		case "error_format":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			if _, err := responses.ParseFormat(d.Val()); err != nil {
+				return d.Errf("error_format: %v", err)
+			}
+			h.ErrorFormat = d.Val()
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "error_page":
+			args := d.RemainingArgs()
+			if len(args) != 2 {
+				return d.Errf("error_page: want <code|class> <file>, got %d arguments", len(args))
+			}
+			if _, _, err := normalize.ParseStatusPattern(args[0]); err != nil {
+				return d.Errf("error_page: %v", err)
+			}
+			if h.ErrorPages == nil {
+				h.ErrorPages = make(map[string]string)
+			}
+			h.ErrorPages[args[0]] = args[1]
 
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())

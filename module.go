@@ -9,6 +9,7 @@ package caddynormalize
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"time"
 
@@ -76,8 +77,39 @@ type Handler struct {
 	// Retry-After is reported only and a malformed one is removed.
 	RetryAfter int `json:"retry_after,omitempty"`
 
-	norm   *normalize.Normalizer
-	logger *zap.Logger
+	// UpstreamErrors says what becomes of an upstream's failure that
+	// reverse_proxy returns as an error (refused, unreachable, timed out,
+	// malformed response): "handle" (the default) answers it with a clean
+	// 502 Bad Gateway or 504 Gateway Timeout (a connect timeout too), or
+	// 503 with Retry-After for "no upstreams available", in the client's
+	// format and with nothing internal in it, and logs the cause; "pass"
+	// returns the error unchanged, for the site's handle_errors.
+	UpstreamErrors string `json:"upstream_errors,omitempty"`
+
+	// ReplaceErrors lists the statuses, codes ("404") or classes ("5xx"),
+	// whose body is replaced by a generated one: the upstream's body is
+	// dropped as it streams, with its Content-Length, Content-Encoding,
+	// Content-Type and ETag, and the status and other fields are kept.
+	// Empty (the default): no body is replaced.
+	ReplaceErrors []string `json:"replace_errors,omitempty"`
+
+	// ErrorFormat is the format of generated bodies: "auto" (the default)
+	// negotiates on the request's Accept between problem+json, JSON, HTML
+	// and plain text; "problem", "json", "html" or "text" fix it.
+	ErrorFormat string `json:"error_format,omitempty"`
+
+	// ErrorPages maps a status code ("502") or class ("5xx") to an HTML
+	// template file (Go's html/template) used in place of the generated
+	// HTML page, for clients that take HTML. The template gets .Status,
+	// .Reason, .RequestID, .RetryAfter and .Message, escaped. A code
+	// overrides its class.
+	ErrorPages map[string]string `json:"error_pages,omitempty"`
+
+	norm      *normalize.Normalizer
+	format    responses.Format
+	pages     map[int]*template.Template
+	logger    *zap.Logger // sampled: violations
+	errLogger *zap.Logger // upstream failures
 }
 
 // CaddyModule returns the Caddy module information.
@@ -90,7 +122,8 @@ func (Handler) CaddyModule() caddy.ModuleInfo {
 
 // Provision sets up the handler.
 func (h *Handler) Provision(ctx caddy.Context) error {
-	h.logger = sampledLogger(ctx.Logger())
+	h.errLogger = ctx.Logger()
+	h.logger = sampledLogger(h.errLogger)
 	if err := registerMetrics(ctx.GetMetricsRegistry()); err != nil {
 		return err
 	}
@@ -98,7 +131,14 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err != nil {
 		return err
 	}
+	h.format = opts.ErrorFormat
+	if h.pages, err = loadErrorPages(h.ErrorPages); err != nil {
+		return err
+	}
 	opts.OnViolation = h.onViolation
+	opts.WriteError = func(w http.ResponseWriter, r *http.Request, code int) {
+		h.writeError(w, r, code, "")
+	}
 	h.norm, err = normalize.New(opts)
 	return err
 }
@@ -145,6 +185,24 @@ func (h *Handler) options() (normalize.Options, error) {
 	opts.ProxyAuthenticate = h.ProxyAuthenticate
 	opts.Upgrade = h.Upgrade
 	opts.RetryAfter = time.Duration(h.RetryAfter) * time.Second
+	switch h.UpstreamErrors {
+	case "", "handle", "pass":
+	default:
+		return opts, fmt.Errorf("upstream_errors: unknown value %q: want handle or pass", h.UpstreamErrors)
+	}
+	opts.ReplaceErrors = h.ReplaceErrors
+	if h.ErrorFormat != "" {
+		f, err := responses.ParseFormat(h.ErrorFormat)
+		if err != nil {
+			return opts, fmt.Errorf("error_format: %v", err)
+		}
+		opts.ErrorFormat = f
+	}
+	for pattern := range h.ErrorPages {
+		if _, _, err := normalize.ParseStatusPattern(pattern); err != nil {
+			return opts, fmt.Errorf("error_page: %v", err)
+		}
+	}
 	// normalize.New validates the field values; run it for its verdict.
 	if _, err := normalize.New(opts); err != nil {
 		return opts, err
@@ -168,7 +226,14 @@ func parseMode(s string) (normalize.Action, error) {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
 	nw := h.norm.Wrap(w, r)
 	defer h.norm.Release(nw)
-	return next.ServeHTTP(nw, r)
+	err := next.ServeHTTP(nw, r)
+	if err == nil || nw.WroteHeader() || h.UpstreamErrors == "pass" {
+		return err
+	}
+	if h.handleUpstreamError(nw, r, err) {
+		return nil
+	}
+	return err
 }
 
 // Interface guards.

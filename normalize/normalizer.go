@@ -17,7 +17,9 @@ type Normalizer struct {
 	// Field values to add, formatted once. Nil when not configured.
 	allow, wwwAuthenticate, proxyAuthenticate, upgrade, retryAfter string
 
+	replace     *statusSet // nil: nothing is replaced
 	errorFormat responses.Format
+	writeError  func(w http.ResponseWriter, r *http.Request, code int)
 	onViolation func(Event)
 
 	pool sync.Pool
@@ -33,7 +35,14 @@ func New(opts Options) (*Normalizer, error) {
 		wwwAuthenticate:   opts.WWWAuthenticate,
 		proxyAuthenticate: opts.ProxyAuthenticate,
 		errorFormat:       opts.ErrorFormat,
+		writeError:        opts.WriteError,
 		onViolation:       opts.OnViolation,
+	}
+	n.replace, _ = parseStatusSet(opts.ReplaceErrors) // validated above
+	if n.writeError == nil {
+		n.writeError = func(w http.ResponseWriter, r *http.Request, code int) {
+			responses.WriteError(w, r, code, "", n.errorFormat)
+		}
 	}
 	if len(opts.Allow) > 0 {
 		n.allow = responses.FormatAllow(opts.Allow...)
@@ -102,6 +111,12 @@ func (n *Normalizer) Middleware(next http.Handler) http.Handler {
 		defer n.Release(nw)
 		next.ServeHTTP(nw, r)
 	})
+}
+
+// replaces reports whether the content of a response with status code is
+// to be replaced by a generated error body.
+func (n *Normalizer) replaces(code int) bool {
+	return n.replace != nil && responses.ValidCode(code) && n.replace[code-100]
 }
 
 // emit reports a violation to OnViolation.

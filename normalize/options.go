@@ -3,6 +3,7 @@ package normalize
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/respnorm/caddy-normalize/responses"
@@ -85,10 +86,22 @@ type Options struct {
 	// added, and a malformed one is removed.
 	RetryAfter time.Duration
 
+	// ReplaceErrors lists the statuses whose content is replaced by a
+	// generated error body: codes ("404") or classes ("5xx"). The
+	// handler's body is dropped as it streams, with the fields that
+	// describe it (Content-Length, Content-Encoding, Content-Type, ETag);
+	// the status and every other field are kept.
+	ReplaceErrors []string
+
 	// ErrorFormat is the body format of the responses the Normalizer
-	// generates (a 502 in place of an invalid status). FormatAuto
-	// negotiates on the request's Accept.
+	// generates (a 502 in place of an invalid status, a replaced error
+	// page). FormatAuto negotiates on the request's Accept.
 	ErrorFormat responses.Format
+
+	// WriteError, if set, writes the generated error responses in place
+	// of responses.WriteError: header fields, status and body. Use it for
+	// branded pages. It must not write content to a HEAD request.
+	WriteError func(w http.ResponseWriter, r *http.Request, code int)
 
 	// OnViolation, if set, is called for every violation, on the request's
 	// goroutine. It must not keep the Event's Request past the call.
@@ -124,8 +137,46 @@ func (o *Options) validate() error {
 			return fmt.Errorf("rule %s: unknown action %d", r, a)
 		}
 	}
+	if _, err := parseStatusSet(o.ReplaceErrors); err != nil {
+		return fmt.Errorf("replace_errors: %v", err)
+	}
 	if o.Default > Off {
 		return fmt.Errorf("unknown default action %d", o.Default)
 	}
 	return nil
+}
+
+// statusSet is a set of status codes, indexed by code minus 100.
+type statusSet [500]bool
+
+// parseStatusSet parses codes ("404") and classes ("5xx") into a set.
+func parseStatusSet(patterns []string) (*statusSet, error) {
+	if len(patterns) == 0 {
+		return nil, nil
+	}
+	set := new(statusSet)
+	for _, p := range patterns {
+		lo, hi, err := ParseStatusPattern(p)
+		if err != nil {
+			return nil, err
+		}
+		for c := lo; c <= hi; c++ {
+			set[c-100] = true
+		}
+	}
+	return set, nil
+}
+
+// ParseStatusPattern parses a status code ("404") or a class ("4xx") into
+// the range of codes it stands for.
+func ParseStatusPattern(p string) (lo, hi int, err error) {
+	if len(p) == 3 && p[1] == 'x' && p[2] == 'x' && p[0] >= '1' && p[0] <= '5' {
+		lo = int(p[0]-'0') * 100
+		return lo, lo + 99, nil
+	}
+	code, err := strconv.Atoi(p)
+	if err != nil || len(p) != 3 || !responses.ValidCode(code) {
+		return 0, 0, fmt.Errorf("%q is neither a status code (100-599) nor a class (1xx-5xx)", p)
+	}
+	return code, code, nil
 }

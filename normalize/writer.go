@@ -76,6 +76,10 @@ func (w *ResponseWriter) WriteHeader(code int) {
 	if !w.check(code) {
 		return // a response was generated in place
 	}
+	if w.n.replaces(code) {
+		w.replaceBody(code)
+		return
+	}
 	if rule, ok := responses.ContentRule(w.req.Method, code); ok {
 		w.bodyRule = rule
 		switch w.n.actions[rule] {
@@ -124,7 +128,40 @@ func (w *ResponseWriter) replaceInvalid() {
 		delete(h, k)
 	}
 	w.body = bodyDone
-	responses.WriteError(w.rw, w.req, http.StatusBadGateway, "", w.n.errorFormat)
+	w.n.writeError(w.rw, w.req, http.StatusBadGateway)
+}
+
+// replaceBody answers with a generated error body in place of the
+// handler's, keeping the status and every field but those that describe
+// the dropped content.
+func (w *ResponseWriter) replaceBody(code int) {
+	h := w.rw.Header()
+	for _, k := range entityFields {
+		delete(h, k)
+	}
+	w.body = bodyDone
+	w.n.writeError(w.rw, w.req, code)
+}
+
+// entityFields describe content; they go with content that is replaced.
+var entityFields = [...]string{"Content-Length", "Content-Encoding", "Content-Type", "Etag", "Content-Range", "Last-Modified", "Transfer-Encoding"}
+
+// Error answers the request with a generated error response for code in
+// place of the handler's, which must not have written its header yet. A
+// 503 or 429 gets the configured Retry-After unless it has one.
+func (w *ResponseWriter) Error(code int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = code
+	w.body = bodyDone
+	h := w.rw.Header()
+	if (code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests) && w.n.retryAfter != "" {
+		if _, ok := h[responses.HeaderRetryAfter]; !ok {
+			h[responses.HeaderRetryAfter] = []string{w.n.retryAfter}
+		}
+	}
+	w.n.writeError(w.rw, w.req, code)
 }
 
 // fix repairs the header fields h of a response with status code for

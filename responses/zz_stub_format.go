@@ -26,3 +26,5 @@ func WriteError(w http.ResponseWriter, r *http.Request, code int, detail string,
 	w.WriteHeader(code)
 	w.Write([]byte(body))
 }
+
+func Negotiate(accept string) Format { return FormatText }
