@@ -1,2 +1,244 @@
-// Package caddynormalize is the Caddy adapter for the normalize engine.
+// Package caddynormalize is the Caddy adapter of the normalize engine: the
+// HTTP handler http.handlers.normalize, its Caddyfile directive normalize,
+// its metrics, and the admin API module admin.api.normalize.
+//
+// Build Caddy with it:
+//
+//	xcaddy build --with github.com/respnorm/caddy-normalize
 package caddynormalize
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"time"
+
+	"github.com/caddyserver/caddy/v2"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap"
+
+	"github.com/respnorm/caddy-normalize/normalize"
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+func init() {
+	caddy.RegisterModule(Handler{})
+	httpcaddyfile.RegisterHandlerDirective("normalize", parseCaddyfile)
+	// Ahead of every directive that writes or wraps a response (header,
+	// redir, basic_auth, encode, respond, reverse_proxy, file_server...),
+	// so that normalize sees, and fixes, what they send.
+	httpcaddyfile.RegisterDirectiveOrder("normalize", httpcaddyfile.Before, "header")
+}
+
+// Handler rewrites the responses of the handlers after it in the route
+// toward HTTP semantics (RFC 9110) as they stream: it adds the header
+// fields a status requires, drops content where none may be, repairs
+// malformed fields, and answers an invalid status with 502 Bad Gateway.
+// Each fix is a rule, named by a stable ID, that can be enforced, only
+// reported, or turned off. Every violation is logged and counted in the
+// metric caddy_normalize_violations_total{rule,action}.
+type Handler struct {
+	// Mode is the action of every rule that Rules does not name:
+	// "enforce" (the default) fixes what a response breaks and reports it;
+	// "report" only logs and counts it, changing nothing, which is how to
+	// audit a service before switching fixes on.
+	Mode string `json:"mode,omitempty"`
+
+	// Rules sets the action of individual rules, by rule ID: "enforce",
+	// "report" or "off". The IDs are status-invalid, content-forbidden,
+	// reset-content, head-content, allow-missing, www-authenticate-missing,
+	// proxy-authenticate-missing, upgrade-missing, retry-after-missing,
+	// retry-after-invalid, location-invalid, location-missing,
+	// content-range-missing and date-invalid.
+	Rules map[string]string `json:"rules,omitempty"`
+
+	// Allow lists the methods of the Allow field added to a 405 Method Not
+	// Allowed, or to a successful response to OPTIONS, that lacks one.
+	// Without it such responses are only reported: no method list is
+	// invented.
+	Allow []string `json:"allow,omitempty"`
+
+	// WWWAuthenticate is the challenge added to a 401 Unauthorized that
+	// lacks one, e.g. `Basic realm="app"`. Without it, reported only.
+	WWWAuthenticate string `json:"www_authenticate,omitempty"`
+
+	// ProxyAuthenticate is the challenge added to a 407 Proxy
+	// Authentication Required that lacks one. Without it, reported only.
+	ProxyAuthenticate string `json:"proxy_authenticate,omitempty"`
+
+	// Upgrade lists the protocols of the Upgrade field added to a 426
+	// Upgrade Required that lacks one. Without it, reported only.
+	Upgrade []string `json:"upgrade,omitempty"`
+
+	// RetryAfter, in seconds, is the Retry-After added to a 503 Service
+	// Unavailable or 429 Too Many Requests that lacks one, and the value
+	// that replaces a malformed Retry-After. Without it, a missing
+	// Retry-After is reported only and a malformed one is removed.
+	RetryAfter int `json:"retry_after,omitempty"`
+
+	// UpstreamErrors says what becomes of an upstream's failure that
+	// reverse_proxy returns as an error (refused, unreachable, timed out,
+	// malformed response): "handle" (the default) answers it with a clean
+	// 502 Bad Gateway or 504 Gateway Timeout (a connect timeout too), or
+	// 503 with Retry-After for "no upstreams available", in the client's
+	// format and with nothing internal in it, and logs the cause; "pass"
+	// returns the error unchanged, for the site's handle_errors.
+	UpstreamErrors string `json:"upstream_errors,omitempty"`
+
+	// ReplaceErrors lists the statuses, codes ("404") or classes ("5xx"),
+	// whose body is replaced by a generated one: the upstream's body is
+	// dropped as it streams, with its Content-Length, Content-Encoding,
+	// Content-Type and ETag, and the status and other fields are kept.
+	// Empty (the default): no body is replaced.
+	ReplaceErrors []string `json:"replace_errors,omitempty"`
+
+	// ErrorFormat is the format of generated bodies: "auto" (the default)
+	// negotiates on the request's Accept between problem+json, JSON, HTML
+	// and plain text; "problem", "json", "html" or "text" fix it.
+	ErrorFormat string `json:"error_format,omitempty"`
+
+	// ErrorPages maps a status code ("502") or class ("5xx") to an HTML
+	// template file (Go's html/template) used in place of the generated
+	// HTML page, for clients that take HTML. The template gets .Status,
+	// .Reason, .RequestID, .RetryAfter and .Message, escaped. A code
+	// overrides its class.
+	ErrorPages map[string]string `json:"error_pages,omitempty"`
+
+	norm      *normalize.Normalizer
+	format    responses.Format
+	pages     map[int]*template.Template
+	logger    *zap.Logger // sampled: violations
+	errLogger *zap.Logger // upstream failures
+}
+
+// CaddyModule returns the Caddy module information.
+func (Handler) CaddyModule() caddy.ModuleInfo {
+	return caddy.ModuleInfo{
+		ID:  "http.handlers.normalize",
+		New: func() caddy.Module { return new(Handler) },
+	}
+}
+
+// Provision sets up the handler.
+func (h *Handler) Provision(ctx caddy.Context) error {
+	h.errLogger = ctx.Logger()
+	h.logger = sampledLogger(h.errLogger)
+	if err := registerMetrics(ctx.GetMetricsRegistry()); err != nil {
+		return err
+	}
+	opts, err := h.options()
+	if err != nil {
+		return err
+	}
+	h.format = opts.ErrorFormat
+	if h.pages, err = loadErrorPages(h.ErrorPages); err != nil {
+		return err
+	}
+	opts.OnViolation = h.onViolation
+	opts.WriteError = func(w http.ResponseWriter, r *http.Request, code int) {
+		h.writeError(w, r, code, "")
+	}
+	h.norm, err = normalize.New(opts)
+	return err
+}
+
+// Validate checks the configuration.
+func (h *Handler) Validate() error {
+	_, err := h.options()
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// options turns the JSON configuration into the engine's Options, and
+// fails on anything the engine could not use.
+func (h *Handler) options() (normalize.Options, error) {
+	var opts normalize.Options
+	if h.Mode != "" {
+		a, err := parseMode(h.Mode)
+		if err != nil {
+			return opts, err
+		}
+		opts.Default = a
+	}
+	if len(h.Rules) > 0 {
+		opts.Actions = make(map[responses.Rule]normalize.Action, len(h.Rules))
+		for id, action := range h.Rules {
+			r, ok := responses.ParseRule(id)
+			if !ok {
+				return opts, fmt.Errorf("unknown rule %q", id)
+			}
+			a, err := normalize.ParseAction(action)
+			if err != nil {
+				return opts, fmt.Errorf("rule %s: %v", id, err)
+			}
+			opts.Actions[r] = a
+		}
+	}
+	if h.RetryAfter < 0 {
+		return opts, fmt.Errorf("retry_after: %d is negative", h.RetryAfter)
+	}
+	opts.Allow = h.Allow
+	opts.WWWAuthenticate = h.WWWAuthenticate
+	opts.ProxyAuthenticate = h.ProxyAuthenticate
+	opts.Upgrade = h.Upgrade
+	opts.RetryAfter = time.Duration(h.RetryAfter) * time.Second
+	switch h.UpstreamErrors {
+	case "", "handle", "pass":
+	default:
+		return opts, fmt.Errorf("upstream_errors: unknown value %q: want handle or pass", h.UpstreamErrors)
+	}
+	opts.ReplaceErrors = h.ReplaceErrors
+	if h.ErrorFormat != "" {
+		f, err := responses.ParseFormat(h.ErrorFormat)
+		if err != nil {
+			return opts, fmt.Errorf("error_format: %v", err)
+		}
+		opts.ErrorFormat = f
+	}
+	for pattern := range h.ErrorPages {
+		if _, _, err := normalize.ParseStatusPattern(pattern); err != nil {
+			return opts, fmt.Errorf("error_page: %v", err)
+		}
+	}
+	// normalize.New validates the field values; run it for its verdict.
+	if _, err := normalize.New(opts); err != nil {
+		return opts, err
+	}
+	return opts, nil
+}
+
+// parseMode parses the mode: "enforce" or "report".
+func parseMode(s string) (normalize.Action, error) {
+	switch s {
+	case "enforce":
+		return normalize.Enforce, nil
+	case "report":
+		return normalize.Report, nil
+	}
+	return 0, fmt.Errorf("unknown mode %q: want enforce or report", s)
+}
+
+// ServeHTTP serves the request through the rest of the route, normalising
+// the response as it is written.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	nw := h.norm.Wrap(w, r)
+	defer h.norm.Release(nw)
+	err := next.ServeHTTP(nw, r)
+	if err == nil || nw.WroteHeader() || h.UpstreamErrors == "pass" {
+		return err
+	}
+	if h.handleUpstreamError(nw, r, err) {
+		return nil
+	}
+	return err
+}
+
+// Interface guards.
+var (
+	_ caddy.Provisioner           = (*Handler)(nil)
+	_ caddy.Validator             = (*Handler)(nil)
+	_ caddyhttp.MiddlewareHandler = (*Handler)(nil)
+)

@@ -40,24 +40,24 @@ func AppendViolations(dst []Violation, method string, code int, h http.Header, h
 	interim := code < 200
 
 	// Content where none may be.
-	if !ContentAllowed(method, code) {
+	if rule, ok := ContentRule(method, code); ok {
 		switch {
-		case method == "HEAD" && !noContent(code):
-			if hasContent {
-				dst = append(dst, Violation{Rule: RuleHeadContent})
+		case hasContent:
+			dst = append(dst, Violation{Rule: rule})
+		case rule == RuleResetContent:
+			if !zeroLength(h) {
+				dst = append(dst, Violation{Rule: rule, Field: "Content-Length"})
 			}
-		case code == http.StatusResetContent:
-			if hasContent || !zeroLength(h) {
-				dst = append(dst, Violation{Rule: RuleResetContent, Field: "Content-Length"})
-			}
+		case rule == RuleHeadContent:
+			// Content-Length on HEAD states the GET's length (§8.6).
 		case code == http.StatusNotModified:
 			// Content-Length on 304 may state the 200's length (§8.6).
-			if hasContent || len(h["Transfer-Encoding"]) > 0 {
-				dst = append(dst, Violation{Rule: RuleContentForbidden})
+			if len(h["Transfer-Encoding"]) > 0 {
+				dst = append(dst, Violation{Rule: rule, Field: "Transfer-Encoding"})
 			}
 		default:
-			if hasContent || len(h["Content-Length"]) > 0 || len(h["Transfer-Encoding"]) > 0 {
-				dst = append(dst, Violation{Rule: RuleContentForbidden})
+			if len(h["Content-Length"]) > 0 || len(h["Transfer-Encoding"]) > 0 {
+				dst = append(dst, Violation{Rule: rule, Field: "Content-Length"})
 			}
 		}
 	}
@@ -111,12 +111,29 @@ func AppendViolations(dst []Violation, method string, code int, h http.Header, h
 	if v, ok := h[HeaderLocation]; ok && (len(v) != 1 || !ValidLocation(v[0])) {
 		dst = append(dst, Violation{Rule: RuleLocationInvalid, Field: HeaderLocation})
 	}
-	if !interim {
-		if v := h[HeaderDate]; len(v) != 1 || !ValidHTTPDate(v[0]) {
-			dst = append(dst, Violation{Rule: RuleDateInvalid, Field: HeaderDate})
-		}
+	// A missing Date is not reported: the recipient that forwards the
+	// response adds one (§6.6.1), as net/http's server does. One that is
+	// there must be an HTTP-date.
+	if v, ok := h[HeaderDate]; ok && !interim && (len(v) != 1 || !ValidHTTPDate(v[0])) {
+		dst = append(dst, Violation{Rule: RuleDateInvalid, Field: HeaderDate})
 	}
 	return dst
+}
+
+// ContentRule returns the rule that forbids content in a response with
+// status code to a request with method, and false when content is allowed.
+func ContentRule(method string, code int) (Rule, bool) {
+	switch {
+	case ContentAllowed(method, code):
+		return 0, false
+	case code == http.StatusResetContent:
+		return RuleResetContent, true
+	case noContent(code):
+		return RuleContentForbidden, true
+	case method == "HEAD":
+		return RuleHeadContent, true
+	}
+	return RuleContentForbidden, true // a 2xx to CONNECT
 }
 
 // hasValue reports whether h has field with a non-empty value.

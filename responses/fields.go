@@ -162,3 +162,10 @@ func ContentRange(start, end, total int64) string {
 func UnsatisfiedContentRange(completeLength int64) string {
 	return "bytes */" + strconv.FormatInt(completeLength, 10)
 }
+
+// ValidProtocol reports whether s is a protocol as Upgrade lists it:
+// a token, optionally followed by "/" and a version token (RFC 9110 §7.8).
+func ValidProtocol(s string) bool {
+	name, version, found := strings.Cut(s, "/")
+	return ValidToken(name) && (!found || ValidToken(version))
+}

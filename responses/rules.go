@@ -37,7 +37,7 @@ const (
 	// RuleContentRangeMissing: 206 (single part) or 416 without
 	// Content-Range (§15.3.7, §15.5.17).
 	RuleContentRangeMissing
-	// RuleDateInvalid: Date missing or not an HTTP-date (§6.6.1, §5.6.7).
+	// RuleDateInvalid: a Date that is not an HTTP-date (§6.6.1, §5.6.7).
 	RuleDateInvalid
 
 	// NumRules is the number of rules; valid rules are below it.
@@ -64,7 +64,7 @@ var rules = [NumRules]ruleInfo{
 	RuleLocationInvalid:          {"location-invalid", "RFC 9110 §10.2.2", Must, "Location is not a valid URI-reference"},
 	RuleLocationMissing:          {"location-missing", "RFC 9110 §15.4", Should, "no Location on 201 or a redirect"},
 	RuleContentRangeMissing:      {"content-range-missing", "RFC 9110 §15.3.7", Must, "no Content-Range on 206 or 416"},
-	RuleDateInvalid:              {"date-invalid", "RFC 9110 §6.6.1", Must, "Date missing or not an HTTP-date"},
+	RuleDateInvalid:              {"date-invalid", "RFC 9110 §6.6.1", Must, "Date is not an HTTP-date"},
 }
 
 // ID returns the rule's stable identifier, e.g. "allow-missing".

@@ -1,0 +1,189 @@
+package caddynormalize
+
+import (
+	"strconv"
+
+	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+
+	"github.com/respnorm/caddy-normalize/normalize"
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error) {
+	n := new(Handler)
+	err := n.UnmarshalCaddyfile(h.Dispenser)
+	return n, err
+}
+
+// UnmarshalCaddyfile sets up the handler from Caddyfile tokens. Syntax:
+//
+//	normalize [<matcher>] {
+//		mode enforce|report
+//		rule <rule-id> enforce|report|off
+//		allow <method...>
+//		www_authenticate <challenge>
+//		proxy_authenticate <challenge>
+//		upgrade <protocol...>
+//		retry_after <seconds>
+//		upstream_errors handle|pass
+//		replace_errors <code|class...>
+//		error_format auto|problem|json|html|text
+//		error_page <code|class> <file>
+//	}
+//
+// With no block, every rule that needs no configured value is enforced,
+// and the others (allow-missing, www-authenticate-missing,
+// proxy-authenticate-missing, upgrade-missing, retry-after-missing,
+// location-missing, content-range-missing) are reported.
+func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
+	d.Next() // consume directive name
+	if d.NextArg() {
+		return d.ArgErr()
+	}
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "mode":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			if _, err := parseMode(d.Val()); err != nil {
+				return d.Errf("mode: %v", err)
+			}
+			h.Mode = d.Val()
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "rule":
+			args := d.RemainingArgs()
+			if len(args) != 2 {
+				return d.Errf("rule: want <rule-id> enforce|report|off, got %d arguments", len(args))
+			}
+			if _, ok := responses.ParseRule(args[0]); !ok {
+				return d.Errf("rule: unknown rule %q", args[0])
+			}
+			if _, err := normalize.ParseAction(args[1]); err != nil {
+				return d.Errf("rule %s: %v", args[0], err)
+			}
+			if h.Rules == nil {
+				h.Rules = make(map[string]string)
+			}
+			h.Rules[args[0]] = args[1]
+
+		case "allow":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, m := range args {
+				if !responses.ValidToken(m) {
+					return d.Errf("allow: %q is not a method token", m)
+				}
+			}
+			h.Allow = append(h.Allow, args...)
+
+		case "www_authenticate", "proxy_authenticate":
+			name := d.Val()
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			v := d.Val()
+			if v == "" || !responses.ValidFieldValue(v) {
+				return d.Errf("%s: %q is not a valid header field value", name, v)
+			}
+			if name == "www_authenticate" {
+				h.WWWAuthenticate = v
+			} else {
+				h.ProxyAuthenticate = v
+			}
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "upgrade":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, p := range args {
+				if !responses.ValidProtocol(p) {
+					return d.Errf("upgrade: %q is not a valid protocol", p)
+				}
+			}
+			h.Upgrade = append(h.Upgrade, args...)
+
+		case "retry_after":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			secs, err := strconv.Atoi(d.Val())
+			if err != nil || secs < 0 {
+				return d.Errf("retry_after: %q is not a number of seconds", d.Val())
+			}
+			h.RetryAfter = secs
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "upstream_errors":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			switch d.Val() {
+			case "handle", "pass":
+				h.UpstreamErrors = d.Val()
+			default:
+				return d.Errf("upstream_errors: unknown value %q: want handle or pass", d.Val())
+			}
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "replace_errors":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return d.ArgErr()
+			}
+			for _, p := range args {
+				if _, _, err := normalize.ParseStatusPattern(p); err != nil {
+					return d.Errf("replace_errors: %v", err)
+				}
+			}
+			h.ReplaceErrors = append(h.ReplaceErrors, args...)
+
+		case "error_format":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			if _, err := responses.ParseFormat(d.Val()); err != nil {
+				return d.Errf("error_format: %v", err)
+			}
+			h.ErrorFormat = d.Val()
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "error_page":
+			args := d.RemainingArgs()
+			if len(args) != 2 {
+				return d.Errf("error_page: want <code|class> <file>, got %d arguments", len(args))
+			}
+			if _, _, err := normalize.ParseStatusPattern(args[0]); err != nil {
+				return d.Errf("error_page: %v", err)
+			}
+			if h.ErrorPages == nil {
+				h.ErrorPages = make(map[string]string)
+			}
+			h.ErrorPages[args[0]] = args[1]
+
+		default:
+			return d.Errf("unrecognized subdirective %q", d.Val())
+		}
+	}
+	return nil
+}
+
+// Interface guard.
+var _ caddyfile.Unmarshaler = (*Handler)(nil)

@@ -1,0 +1,51 @@
+package caddynormalize
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/respnorm/caddy-normalize/normalize"
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+// violationMessages holds one log message per rule, so that sampling,
+// which keys on the message, keeps a flood of one violation from hiding
+// the others.
+var violationMessages [responses.NumRules]string
+
+func init() {
+	for r := range violationMessages {
+		violationMessages[r] = "response violates " + responses.Rule(r).ID()
+	}
+}
+
+// sampledLogger logs the first few entries of each message every second
+// and drops the rest of that second's, so a flood of the same violation
+// does not flood the log.
+func sampledLogger(l *zap.Logger) *zap.Logger {
+	return l.WithOptions(zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		return zapcore.NewSamplerWithOptions(c, time.Second, 5, 0)
+	}))
+}
+
+// onViolation counts and logs a violation the engine met.
+func (h *Handler) onViolation(e normalize.Event) {
+	count(e.Rule, e.Action)
+	action := "enforced"
+	if e.Action != normalize.Enforce {
+		action = "reported"
+	}
+	if ce := h.logger.Check(zapcore.WarnLevel, violationMessages[e.Rule]); ce != nil {
+		ce.Write(
+			zap.String("rule", e.Rule.ID()),
+			zap.String("action", action),
+			zap.String("ref", e.Rule.Ref()),
+			zap.Int("status", e.Status),
+			zap.String("method", e.Request.Method),
+			zap.String("host", e.Request.Host),
+			zap.String("path", e.Request.URL.Path),
+		)
+	}
+}

@@ -1,0 +1,64 @@
+package caddynormalize
+
+import (
+	"errors"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/respnorm/caddy-normalize/normalize"
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+// The collectors live at package level: Caddy makes a new metrics registry
+// on every config load, and the counts must survive reloads.
+var violationsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
+	Namespace: "caddy",
+	Subsystem: "normalize",
+	Name:      "violations_total",
+	Help:      "Responses that broke a rule of RFC 9110, by rule and by what was done (enforced or reported).",
+}, []string{"rule", "action"})
+
+// counts holds, per rule, the violations enforced ([0]) and reported ([1])
+// since the process started, with the counters resolved once so that
+// counting costs no label lookup.
+var counts [responses.NumRules][2]struct {
+	n       atomic.Uint64
+	counter prometheus.Counter
+}
+
+var countsSince = time.Now()
+
+func init() {
+	for r := range counts {
+		id := responses.Rule(r).ID()
+		counts[r][0].counter = violationsTotal.WithLabelValues(id, "enforced")
+		counts[r][1].counter = violationsTotal.WithLabelValues(id, "reported")
+	}
+}
+
+// registerMetrics registers the package's collectors with reg, which may
+// already hold them.
+func registerMetrics(reg *prometheus.Registry) error {
+	if reg == nil {
+		return nil
+	}
+	err := reg.Register(violationsTotal)
+	var already prometheus.AlreadyRegisteredError
+	if err != nil && !errors.As(err, &already) {
+		return err
+	}
+	return nil
+}
+
+// count records one violation.
+func count(r responses.Rule, a normalize.Action) {
+	i := 0
+	if a != normalize.Enforce {
+		i = 1
+	}
+	c := &counts[r][i]
+	c.n.Add(1)
+	c.counter.Inc()
+}

@@ -1,0 +1,147 @@
+package normalize
+
+import (
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+// A Normalizer holds compiled Options. It is safe for concurrent use; each
+// response gets its own ResponseWriter from Wrap.
+type Normalizer struct {
+	actions [responses.NumRules]Action
+
+	// Field values to add, formatted once. Nil when not configured.
+	allow, wwwAuthenticate, proxyAuthenticate, upgrade, retryAfter string
+
+	replace     *statusSet // nil: nothing is replaced
+	errorFormat responses.Format
+	writeError  func(w http.ResponseWriter, r *http.Request, code int)
+	onViolation func(Event)
+
+	pool sync.Pool
+}
+
+// New compiles opts into a Normalizer. It fails when a configured value
+// could not be sent as a header field.
+func New(opts Options) (*Normalizer, error) {
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	n := &Normalizer{
+		wwwAuthenticate:   opts.WWWAuthenticate,
+		proxyAuthenticate: opts.ProxyAuthenticate,
+		errorFormat:       opts.ErrorFormat,
+		writeError:        opts.WriteError,
+		onViolation:       opts.OnViolation,
+	}
+	n.replace, _ = parseStatusSet(opts.ReplaceErrors) // validated above
+	if n.writeError == nil {
+		n.writeError = func(w http.ResponseWriter, r *http.Request, code int) {
+			responses.WriteError(w, r, code, "", n.errorFormat)
+		}
+	}
+	if len(opts.Allow) > 0 {
+		n.allow = responses.FormatAllow(opts.Allow...)
+	}
+	if len(opts.Upgrade) > 0 {
+		n.upgrade = responses.FormatAllow(opts.Upgrade...)
+	}
+	if opts.RetryAfter > 0 {
+		n.retryAfter = responses.RetryAfterSeconds(opts.RetryAfter)
+	}
+	for r := range n.actions {
+		a, ok := opts.Actions[responses.Rule(r)]
+		if !ok {
+			a = opts.Default
+		}
+		n.actions[r] = a
+	}
+	// A rule whose fix needs a value nobody configured can only report:
+	// a normaliser never invents methods, challenges or protocols.
+	n.needs(responses.RuleAllowMissing, n.allow)
+	n.needs(responses.RuleWWWAuthenticateMissing, n.wwwAuthenticate)
+	n.needs(responses.RuleProxyAuthenticateMissing, n.proxyAuthenticate)
+	n.needs(responses.RuleUpgradeMissing, n.upgrade)
+	n.needs(responses.RuleRetryAfterMissing, n.retryAfter)
+	// Missing Location and Content-Range cannot be known by a proxy.
+	n.needs(responses.RuleLocationMissing, "")
+	n.needs(responses.RuleContentRangeMissing, "")
+	n.pool.New = func() any { return new(ResponseWriter) }
+	return n, nil
+}
+
+func (n *Normalizer) needs(r responses.Rule, value string) {
+	if value == "" && n.actions[r] == Enforce {
+		n.actions[r] = Report
+	}
+}
+
+// Action returns the action the Normalizer takes on rule r, after
+// downgrading to Report the rules whose fix needs a value that was not
+// configured.
+func (n *Normalizer) Action(r responses.Rule) Action {
+	if r >= responses.NumRules {
+		return Off
+	}
+	return n.actions[r]
+}
+
+// Wrap returns a ResponseWriter that normalises the response to r written
+// through it. Call Release when the handler has returned.
+func (n *Normalizer) Wrap(w http.ResponseWriter, r *http.Request) *ResponseWriter {
+	nw := n.pool.Get().(*ResponseWriter)
+	nw.n, nw.rw, nw.req = n, w, r
+	return nw
+}
+
+// Release returns nw to the Normalizer's pool. nw must not be used after.
+func (n *Normalizer) Release(nw *ResponseWriter) {
+	*nw = ResponseWriter{}
+	n.pool.Put(nw)
+}
+
+// Middleware returns a handler that serves next through the Normalizer.
+func (n *Normalizer) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		nw := n.Wrap(w, r)
+		defer n.Release(nw)
+		next.ServeHTTP(nw, r)
+	})
+}
+
+// replaces reports whether the content of a response with status code is
+// to be replaced by a generated error body.
+func (n *Normalizer) replaces(code int) bool {
+	return n.replace != nil && responses.ValidCode(code) && n.replace[code-100]
+}
+
+// emit reports a violation to OnViolation.
+func (n *Normalizer) emit(r responses.Rule, a Action, status int, req *http.Request) {
+	if n.onViolation != nil {
+		n.onViolation(Event{Rule: r, Action: a, Status: status, Request: req})
+	}
+}
+
+// cachedDate holds the Date field value of the current second.
+type cachedDate struct {
+	unix  int64
+	value string
+}
+
+var dateCache atomic.Pointer[cachedDate]
+
+// httpDate returns the current time as an IMF-fixdate, formatting it at
+// most once a second.
+func httpDate() string {
+	now := time.Now()
+	if d := dateCache.Load(); d != nil && d.unix == now.Unix() {
+		return d.value
+	}
+	d := &cachedDate{unix: now.Unix(), value: now.UTC().Format(http.TimeFormat)}
+	dateCache.Store(d)
+	return d.value
+}

@@ -1,0 +1,302 @@
+package normalize
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+// bodyMode says what happens to the bytes written after the header.
+type bodyMode uint8
+
+const (
+	bodyPass    bodyMode = iota // passed on as written
+	bodyWatch                   // passed on, reported once (a report-only content rule)
+	bodyDiscard                 // dropped; reported once if it was a violation
+	bodyDone                    // a body was generated in place: the handler's is dropped silently
+)
+
+// statusClientClosed is the status reverse proxies (Caddy's among them)
+// record for a client that went away. Nothing reaches the client, so there
+// is nothing to normalise.
+const statusClientClosed = 499
+
+// ResponseWriter normalises the response written through it. It keeps the
+// optional interfaces of the writer it wraps working: Flush, Hijack,
+// io.ReaderFrom, and http.ResponseController through Unwrap.
+type ResponseWriter struct {
+	n   *Normalizer
+	rw  http.ResponseWriter
+	req *http.Request
+
+	status      int // the status the handler wrote; 0 until then
+	body        bodyMode
+	bodyRule    responses.Rule // the rule that forbids content, with bodyWatch and bodyDiscard
+	bodyCounted bool           // the content violation has been reported
+
+	vbuf [8]responses.Violation
+}
+
+// Header returns the header map of the wrapped writer, so that what the
+// handler sets is what the normaliser checks.
+func (w *ResponseWriter) Header() http.Header { return w.rw.Header() }
+
+// Unwrap returns the wrapped writer, for http.ResponseController.
+func (w *ResponseWriter) Unwrap() http.ResponseWriter { return w.rw }
+
+// Status returns the status the handler wrote, before any fix; 0 when it
+// has written none.
+func (w *ResponseWriter) Status() int { return w.status }
+
+// WroteHeader reports whether a final status has been written.
+func (w *ResponseWriter) WroteHeader() bool { return w.status != 0 }
+
+// WriteHeader checks the status and header fields, fixes or reports what
+// they break, and writes them. Informational (1xx) responses pass through,
+// checked, and are not taken for the final status.
+func (w *ResponseWriter) WriteHeader(code int) {
+	if w.status != 0 {
+		w.rw.WriteHeader(code) // superfluous: let the server say so
+		return
+	}
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		w.check(code)
+		w.bodyCounted = false // the final response's content is judged on its own
+		w.rw.WriteHeader(code)
+		return
+	}
+	w.status = code
+	if code == statusClientClosed {
+		w.rw.WriteHeader(code)
+		return
+	}
+	if !w.check(code) {
+		return // a response was generated in place
+	}
+	if w.n.replaces(code) {
+		w.replaceBody(code)
+		return
+	}
+	if rule, ok := responses.ContentRule(w.req.Method, code); ok {
+		w.bodyRule = rule
+		switch w.n.actions[rule] {
+		case Enforce:
+			w.body = bodyDiscard
+		case Report:
+			w.body = bodyWatch
+		}
+	}
+	w.rw.WriteHeader(code)
+}
+
+// check applies the rules to a response with status code and the current
+// header fields. It returns false when it has written a whole response of
+// its own in place of the handler's.
+func (w *ResponseWriter) check(code int) bool {
+	n, h := w.n, w.rw.Header()
+	vs := responses.AppendViolations(w.vbuf[:0], w.req.Method, code, h, false)
+	for _, v := range vs {
+		a := n.actions[v.Rule]
+		if a == Off {
+			continue
+		}
+		switch v.Rule {
+		case responses.RuleContentForbidden, responses.RuleResetContent, responses.RuleHeadContent:
+			w.bodyCounted = true
+		}
+		n.emit(v.Rule, a, code, w.req)
+		if a != Enforce {
+			continue
+		}
+		if v.Rule == responses.RuleStatusInvalid {
+			w.replaceInvalid()
+			return false
+		}
+		n.fix(v, code, h)
+	}
+	return true
+}
+
+// replaceInvalid answers an invalid response with 502 Bad Gateway
+// (RFC 9110 §15.6.3): nothing of the invalid response is passed on.
+func (w *ResponseWriter) replaceInvalid() {
+	h := w.rw.Header()
+	for k := range h {
+		delete(h, k)
+	}
+	w.body = bodyDone
+	w.n.writeError(w.rw, w.req, http.StatusBadGateway)
+}
+
+// replaceBody answers with a generated error body in place of the
+// handler's, keeping the status and every field but those that describe
+// the dropped content.
+func (w *ResponseWriter) replaceBody(code int) {
+	h := w.rw.Header()
+	for _, k := range entityFields {
+		delete(h, k)
+	}
+	w.body = bodyDone
+	w.n.writeError(w.rw, w.req, code)
+}
+
+// entityFields describe content; they go with content that is replaced.
+var entityFields = [...]string{"Content-Length", "Content-Encoding", "Content-Type", "Etag", "Content-Range", "Last-Modified", "Transfer-Encoding"}
+
+// Error answers the request with a generated error response for code in
+// place of the handler's, which must not have written its header yet. A
+// 503 or 429 gets the configured Retry-After unless it has one.
+func (w *ResponseWriter) Error(code int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = code
+	w.body = bodyDone
+	h := w.rw.Header()
+	if (code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests) && w.n.retryAfter != "" {
+		if _, ok := h[responses.HeaderRetryAfter]; !ok {
+			h[responses.HeaderRetryAfter] = []string{w.n.retryAfter}
+		}
+	}
+	w.n.writeError(w.rw, w.req, code)
+}
+
+// fix repairs the header fields h of a response with status code for
+// violation v.
+func (n *Normalizer) fix(v responses.Violation, code int, h http.Header) {
+	switch v.Rule {
+	case responses.RuleContentForbidden:
+		if code != http.StatusNotModified {
+			// A 304's Content-Length and Content-Type describe the
+			// selected representation (§15.4.5); elsewhere they
+			// describe content that is not there.
+			delete(h, "Content-Length")
+			delete(h, "Content-Type")
+		}
+		delete(h, "Transfer-Encoding")
+	case responses.RuleResetContent:
+		h["Content-Length"] = []string{"0"}
+		delete(h, "Content-Type")
+		delete(h, "Transfer-Encoding")
+	case responses.RuleAllowMissing:
+		h[responses.HeaderAllow] = []string{n.allow}
+	case responses.RuleWWWAuthenticateMissing:
+		h[responses.HeaderWWWAuthenticate] = []string{n.wwwAuthenticate}
+	case responses.RuleProxyAuthenticateMissing:
+		h[responses.HeaderProxyAuthenticate] = []string{n.proxyAuthenticate}
+	case responses.RuleUpgradeMissing:
+		h[responses.HeaderUpgrade] = []string{n.upgrade}
+	case responses.RuleRetryAfterMissing:
+		h[responses.HeaderRetryAfter] = []string{n.retryAfter}
+	case responses.RuleRetryAfterInvalid:
+		if n.retryAfter == "" {
+			delete(h, responses.HeaderRetryAfter)
+		} else {
+			h[responses.HeaderRetryAfter] = []string{n.retryAfter}
+		}
+	case responses.RuleLocationInvalid:
+		h[responses.HeaderLocation] = []string{responses.RepairLocation(h.Get(responses.HeaderLocation))}
+	case responses.RuleDateInvalid:
+		h[responses.HeaderDate] = []string{httpDate()}
+	}
+}
+
+// Write writes p as content, unless the response may not carry content.
+func (w *ResponseWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	switch w.body {
+	case bodyPass:
+		return w.rw.Write(p)
+	case bodyWatch:
+		w.countBody(len(p))
+		return w.rw.Write(p)
+	case bodyDiscard:
+		w.countBody(len(p))
+	}
+	return len(p), nil
+}
+
+// countBody reports, once, content on a response that may carry none.
+func (w *ResponseWriter) countBody(n int) {
+	if n == 0 || w.bodyCounted {
+		return
+	}
+	w.bodyCounted = true
+	a := Enforce
+	if w.body == bodyWatch {
+		a = Report
+	}
+	w.n.emit(w.bodyRule, a, w.status, w.req)
+}
+
+// WriteString is Write for a string, without copying it where the wrapped
+// writer can take a string.
+func (w *ResponseWriter) WriteString(s string) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.body == bodyPass {
+		return io.WriteString(w.rw, s)
+	}
+	return w.Write([]byte(s))
+}
+
+// ReadFrom copies src as content. Content that passes goes to the wrapped
+// writer's ReadFrom where it has one (sendfile, splice); content that may
+// not pass goes through Write's checks.
+func (w *ResponseWriter) ReadFrom(src io.Reader) (int64, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.body != bodyPass {
+		return io.Copy(writerOnly{w}, src)
+	}
+	if rf, ok := w.rw.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(writerOnly{w.rw}, src)
+}
+
+// writerOnly hides every method but Write, so that io.Copy cannot call
+// back into ReadFrom.
+type writerOnly struct{ io.Writer }
+
+// Flush sends what has been written so far to the client.
+func (w *ResponseWriter) Flush() { _ = w.FlushError() }
+
+// FlushError is Flush that returns the wrapped writer's error.
+func (w *ResponseWriter) FlushError() error {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return http.NewResponseController(w.rw).Flush()
+}
+
+// Hijack lets the handler take over the connection (a WebSocket after
+// 101 Switching Protocols, for one).
+func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.rw).Hijack()
+}
+
+// Push implements http.Pusher where the wrapped writer does.
+func (w *ResponseWriter) Push(target string, opts *http.PushOptions) error {
+	if p, ok := w.rw.(http.Pusher); ok {
+		return p.Push(target, opts)
+	}
+	return http.ErrNotSupported
+}
+
+// Interface guards.
+var (
+	_ http.ResponseWriter = (*ResponseWriter)(nil)
+	_ http.Flusher        = (*ResponseWriter)(nil)
+	_ http.Hijacker       = (*ResponseWriter)(nil)
+	_ http.Pusher         = (*ResponseWriter)(nil)
+	_ io.ReaderFrom       = (*ResponseWriter)(nil)
+	_ io.StringWriter     = (*ResponseWriter)(nil)
+)
