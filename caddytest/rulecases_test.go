@@ -3,6 +3,7 @@ package caddytest
 import (
 	"bytes"
 	"fmt"
+	"net/http"
 	"slices"
 	"testing"
 )
@@ -60,6 +61,7 @@ type expect struct {
 	status int               // 0: as stock
 	header map[string]string // fields that must have exactly this one value
 	absent []string          // fields that must not be there
+	ignore []string          // fields not compared at all
 	body   *string           // nil: as stock
 	// generated marks a response normalize makes up: only what is
 	// listed here and check are compared, nothing with stock.
@@ -118,44 +120,53 @@ func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) 
 	req := func(route string) request {
 		return request{method: c.method, path: "/" + route + "/" + c.name, header: c.reqHeader}
 	}
-	// get fetches through route, checks the upstream was asked exactly
-	// once and returns the response with the counters' movement.
-	get := func(route string) (*wireResponse, normReport, normReport) {
+	label := func(route string) string {
+		return fmt.Sprintf("%s /%s/%s over %s", req(route).verb(), route, c.name, proto)
+	}
+	// Some defects pass stock Caddy in a shape the client cannot even
+	// read (Go's HTTP/2 server keeps Content-Length on 204, for one).
+	// Then the mode variants must fail the client the same way, and the
+	// route under test is held to what the case spells out.
+	stock, stockErr := tryFetch(proto, req("stock"))
+	if stockErr != nil {
+		t.Logf("%s: the client fails on what stock Caddy sends: %v", label("stock"), stockErr)
+		stock = nil
+	}
+	// check fetches through route, asserts the upstream was asked once,
+	// the response and the counters' movement.
+	check := func(route string, want expect, count delta) {
 		t.Helper()
 		hits := up.Hits("/" + c.name)
 		before := readReport(t)
-		got := fetch(t, proto, req(route))
+		got, err := tryFetch(proto, req(route))
 		after := readReport(t)
 		if c.upstream != "" && up.Hits("/"+c.name) != hits+1 {
-			t.Errorf("/%s/%s: the upstream was asked %d times, want once", route, c.name, up.Hits("/"+c.name)-hits)
+			t.Errorf("%s: the upstream was asked %d times, want once", label(route), up.Hits("/"+c.name)-hits)
 		}
-		return got, before, after
+		switch {
+		case err == nil:
+			checkResponse(t, label(route), got, stock, want)
+		case stockErr != nil && (want.asStock() || c.action == ""):
+			// Passed on as stock Caddy passes it: the same failure.
+		default:
+			t.Errorf("%s: %v", label(route), err)
+		}
+		checkDelta(t, label(route), before, after, count)
 	}
-	stock := fetch(t, proto, req("stock"))
 
 	route := c.route
 	if route == "" {
 		route = defaultRoute
 	}
-	label := func(route string) string {
-		return fmt.Sprintf("%s /%s/%s over %s", req(route).verb(), route, c.name, proto)
-	}
-	var want delta
+	var count delta
 	if c.action != "" {
-		want = oneViolation(rule, c.action)
+		count = oneViolation(rule, c.action)
 	}
-	got, before, after := get(route)
-	checkResponse(t, label(route), got, stock, c.want)
-	checkDelta(t, label(route), before, after, want)
+	check(route, c.want, count)
 	if c.route != "" {
 		return
 	}
-
 	// The mode variants: nothing on the wire may differ from stock.
-	asStock := expect{}
-	if c.action == "" {
-		asStock = c.want
-	}
 	for _, variant := range []struct {
 		route string
 		count delta
@@ -165,18 +176,28 @@ func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) 
 		{"off", nil},
 	} {
 		if c.action == "" {
-			variant.count = nil
+			check(variant.route, c.want, nil)
+		} else {
+			check(variant.route, expect{}, variant.count)
 		}
-		got, before, after := get(variant.route)
-		checkResponse(t, label(variant.route), got, stock, asStock)
-		checkDelta(t, label(variant.route), before, after, variant.count)
 	}
 }
 
+func (e expect) asStock() bool {
+	return e.status == 0 && e.header == nil && e.absent == nil && e.body == nil && !e.generated && e.check == nil
+}
+
 // checkResponse compares got with want and, for all want leaves out, with
-// what stock Caddy sent.
+// what stock Caddy sent. A nil stock (the client could not read it)
+// leaves only what want spells out.
 func checkResponse(t *testing.T, what string, got, stock *wireResponse, want expect) {
 	t.Helper()
+	if stock == nil {
+		if want.asStock() {
+			t.Errorf("%s: the client read a response (status %d) where it fails on stock Caddy's", what, got.status)
+		}
+		want.generated = true
+	}
 	switch {
 	case want.status != 0 && got.status != want.status:
 		t.Errorf("%s: status %d, want %d", what, got.status, want.status)
@@ -198,10 +219,10 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 		for k := range want.header {
 			skip[canonical(k)] = true
 		}
-		for _, k := range want.absent {
+		for _, k := range append(want.absent, want.ignore...) {
 			skip[canonical(k)] = true
 		}
-		if !slices.Equal(stock.header["Date"], []string{fixedDate}) {
+		if d := stock.header["Date"]; len(d) == 1 && d[0] != fixedDate && validHTTPDate(d[0]) {
 			skip["Date"] = true // made by Go's server at the time of sending
 		}
 		keys := map[string]bool{}
@@ -229,4 +250,9 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 	if want.check != nil {
 		want.check(t, got)
 	}
+}
+
+func validHTTPDate(s string) bool {
+	_, err := http.ParseTime(s)
+	return err == nil
 }

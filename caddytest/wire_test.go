@@ -61,22 +61,22 @@ func (r request) verb() string {
 // fetch sends req to Caddy over proto and returns what came back.
 func fetch(t *testing.T, proto string, req request) *wireResponse {
 	t.Helper()
-	var (
-		resp *wireResponse
-		err  error
-	)
-	switch proto {
-	case protoH1:
-		resp, err = fetchH1(req)
-	case protoH2C:
-		resp, err = fetchH2C(req)
-	default:
-		t.Fatalf("unknown protocol %q", proto)
-	}
+	resp, err := tryFetch(proto, req)
 	if err != nil {
 		t.Fatalf("%s %s over %s: %v", req.verb(), req.path, proto, err)
 	}
 	return resp
+}
+
+// tryFetch is fetch for callers that expect a client to choke.
+func tryFetch(proto string, req request) (*wireResponse, error) {
+	switch proto {
+	case protoH1:
+		return fetchH1(req)
+	case protoH2C:
+		return fetchH2C(req)
+	}
+	return nil, fmt.Errorf("unknown protocol %q", proto)
 }
 
 // fetchH1 writes the request over a fresh TCP connection, asks Caddy to

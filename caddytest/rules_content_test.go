@@ -1,0 +1,83 @@
+package caddytest
+
+import (
+	"net/http"
+	"testing"
+)
+
+// dateLine gives a fixture answered by respond the fixed Date, so that
+// only the rule under test can trip.
+const dateLine = `header Date "` + fixedDate + `"` + "\n"
+
+var framing = []string{"Content-Length", "Transfer-Encoding"}
+
+func TestRuleContentForbidden(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "content-forbidden",
+		cases: []ruleCase{
+			{name: "204-length-and-body", action: enforced,
+				upstream: upstream("HTTP/1.1 204 No Content", "hello", "Content-Length: 5"),
+				want:     expect{status: 204, absent: framing, body: str("")}},
+			{name: "204-respond-body", action: enforced,
+				fixture: dateLine + `respond "hello" 204`,
+				want:    expect{status: 204, absent: framing, body: str("")}},
+			{name: "304-respond-body", action: enforced,
+				fixture: dateLine + `respond "hello" 304`,
+				want:    expect{status: 304, absent: []string{"Transfer-Encoding"}, ignore: []string{"Content-Length"}, body: str("")}},
+			// Correct: nothing after a 204; a 304 stating the length of
+			// the representation it stands for.
+			{name: "204-clean",
+				upstream: upstream("HTTP/1.1 204 No Content", ""),
+				want:     expect{status: 204, body: str("")}},
+			{name: "304-with-length",
+				upstream: upstream("HTTP/1.1 304 Not Modified", "", `ETag: "v1"`, "Content-Length: 5"),
+				want:     expect{status: 304, header: map[string]string{"ETag": `"v1"`}, body: str("")}},
+		},
+	})
+}
+
+func TestRuleResetContent(t *testing.T) {
+	cleared := expect{
+		status: http.StatusResetContent,
+		header: map[string]string{"Content-Length": "0"},
+		absent: []string{"Transfer-Encoding"},
+		ignore: []string{"Content-Type"},
+		body:   str(""),
+	}
+	runRuleTable(t, ruleTable{
+		rule: "reset-content",
+		cases: []ruleCase{
+			{name: "205-length", action: enforced,
+				upstream: upstream("HTTP/1.1 205 Reset Content", "hello", "Content-Length: 5"),
+				want:     cleared},
+			{name: "205-chunked", action: enforced,
+				upstream: upstream("HTTP/1.1 205 Reset Content", "5\r\nhello\r\n0\r\n\r\n", "Transfer-Encoding: chunked"),
+				want:     cleared},
+			{name: "205-respond", action: enforced,
+				fixture: dateLine + `respond "form cleared" 205`,
+				want:    cleared},
+			{name: "205-empty",
+				upstream: upstream("HTTP/1.1 205 Reset Content", "", "Content-Length: 0"),
+				want:     expect{status: 205, header: map[string]string{"Content-Length": "0"}, body: str("")}},
+		},
+	})
+}
+
+func TestRuleHeadContent(t *testing.T) {
+	// reverse_proxy never writes a body on HEAD, so the body comes from
+	// respond, which writes one whatever the method.
+	hello := dateLine + "header Content-Length 5\n" + `respond "hello" 200`
+	runRuleTable(t, ruleTable{
+		rule: "head-content",
+		cases: []ruleCase{
+			{name: "head-respond-body", method: http.MethodHead, action: enforced, fixture: hello,
+				want: expect{status: 200, header: map[string]string{"Content-Length": "5"}, body: str("")}},
+			// Correct: the same handler to GET; HEAD with only a length.
+			{name: "get-respond-body", fixture: hello,
+				want: expect{status: 200, header: map[string]string{"Content-Length": "5"}, body: str("hello")}},
+			{name: "head-proxy-length", method: http.MethodHead,
+				upstream: upstream("HTTP/1.1 200 OK", "", "Content-Type: text/plain", "Content-Length: 5"),
+				want:     expect{status: 200, header: map[string]string{"Content-Length": "5"}, body: str("")}},
+		},
+	})
+}
