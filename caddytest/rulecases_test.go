@@ -66,7 +66,7 @@ type expect struct {
 	// generated marks a response normalize makes up: only what is
 	// listed here and check are compared, nothing with stock.
 	generated bool
-	check     func(t *testing.T, got *wireResponse)
+	check     func(t *testing.T, what string, got *wireResponse)
 }
 
 func str(s string) *string { return &s }
@@ -248,7 +248,7 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 		t.Errorf("%s: %d bytes past the end of the message: %q", what, len(got.extra), got.extra)
 	}
 	if want.check != nil {
-		want.check(t, got)
+		want.check(t, what, got)
 	}
 }
 

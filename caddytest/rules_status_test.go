@@ -21,27 +21,27 @@ const upstreamSecret = "upstream-secret-body"
 // badGateway checks the 502 normalize generates for an invalid status:
 // its media type (and charset for text), a body that is no echo of the
 // upstream's, and valid JSON for the JSON types.
-func badGateway(mediaType string, textual bool) func(*testing.T, *wireResponse) {
-	return func(t *testing.T, got *wireResponse) {
+func badGateway(mediaType string, textual bool) func(*testing.T, string, *wireResponse) {
+	return func(t *testing.T, what string, got *wireResponse) {
 		t.Helper()
 		ct := got.header.Get("Content-Type")
 		mt, params, err := mime.ParseMediaType(ct)
 		if err != nil || mt != mediaType {
-			t.Errorf("Content-Type %q, want %s", ct, mediaType)
+			t.Errorf("%s: Content-Type %q, want %s", what, ct, mediaType)
 		}
 		if textual && !strings.EqualFold(params["charset"], "utf-8") {
-			t.Errorf("Content-Type %q, want charset=utf-8", ct)
+			t.Errorf("%s: Content-Type %q, want charset=utf-8", what, ct)
 		}
 		if len(got.body) == 0 {
-			t.Error("empty body, want a generated description of the error")
+			t.Errorf("%s: empty body, want a generated description of the error", what)
 		}
 		if strings.Contains(string(got.body), upstreamSecret) {
-			t.Errorf("body %q passes on the upstream's body", got.body)
+			t.Errorf("%s: body %q passes on the upstream's body", what, got.body)
 		}
 		if strings.HasSuffix(mediaType, "json") {
 			var v map[string]any
 			if err := json.Unmarshal(got.body, &v); err != nil {
-				t.Errorf("body %q is not a JSON object: %v", got.body, err)
+				t.Errorf("%s: body %q is not a JSON object: %v", what, got.body, err)
 			}
 		}
 	}
@@ -55,16 +55,16 @@ func TestRuleStatusInvalid(t *testing.T) {
 	gen := func(mediaType string, textual bool) expect {
 		return expect{status: http.StatusBadGateway, generated: true, check: badGateway(mediaType, textual)}
 	}
-	anyOfFour := expect{status: http.StatusBadGateway, generated: true, check: func(t *testing.T, got *wireResponse) {
+	anyOfFour := expect{status: http.StatusBadGateway, generated: true, check: func(t *testing.T, what string, got *wireResponse) {
 		ct := got.header.Get("Content-Type")
 		mt, _, _ := mime.ParseMediaType(ct)
 		switch mt {
 		case "application/problem+json", "application/json":
-			badGateway(mt, false)(t, got)
+			badGateway(mt, false)(t, what, got)
 		case "text/html", "text/plain":
-			badGateway(mt, true)(t, got)
+			badGateway(mt, true)(t, what, got)
 		default:
-			t.Errorf("Content-Type %q, want one of the four documented types", ct)
+			t.Errorf("%s: Content-Type %q, want one of the four documented types", what, ct)
 		}
 	}}
 	runRuleTable(t, ruleTable{

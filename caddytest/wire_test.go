@@ -338,3 +338,5 @@ func TestParseH1Response(t *testing.T) {
 }
 
 func canonical(field string) string { return textproto.CanonicalMIMEHeaderKey(field) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
