@@ -28,8 +28,9 @@ const globalOptions = `{
 type route struct {
 	name string
 	// normalize holds the sub-directive lines of the route's normalize
-	// directive; a nil normalize leaves the directive out (stock Caddy).
-	normalize *string
+	// directive, each written as given (a quoted token may span lines);
+	// a nil normalize leaves the directive out (stock Caddy).
+	normalize *[]string
 }
 
 // fixture answers path with Caddy's own handlers (header, respond, ...)
@@ -48,9 +49,8 @@ type siteConfig struct {
 	fixtures []fixture
 }
 
-func normalizeWith(lines ...string) *string {
-	s := strings.Join(lines, "\n")
-	return &s
+func normalizeWith(lines ...string) *[]string {
+	return &lines
 }
 
 func (c siteConfig) String() string {
@@ -75,12 +75,16 @@ func (c siteConfig) String() string {
 }
 
 // writeNormalize writes the directive, with a block only if it has lines.
-func writeNormalize(b *strings.Builder, prefix, lines string) {
-	if strings.TrimSpace(lines) == "" {
+func writeNormalize(b *strings.Builder, prefix string, lines []string) {
+	if len(lines) == 0 {
 		fmt.Fprintf(b, "%snormalize\n", prefix)
 		return
 	}
-	fmt.Fprintf(b, "%snormalize {\n%s%s}\n", prefix, indent(lines, prefix+"\t"), prefix)
+	fmt.Fprintf(b, "%snormalize {\n", prefix)
+	for _, l := range lines {
+		fmt.Fprintf(b, "%s\t%s\n", prefix, l)
+	}
+	fmt.Fprintf(b, "%s}\n", prefix)
 }
 
 func indent(lines, prefix string) string {

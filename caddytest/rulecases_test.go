@@ -74,7 +74,7 @@ func str(s string) *string { return &s }
 const defaultRoute = "enforce"
 
 func (tbl ruleTable) routes() []route {
-	with := func(first ...string) *string {
+	with := func(first ...string) *[]string {
 		return normalizeWith(append(first, tbl.settings...)...)
 	}
 	return append([]route{
