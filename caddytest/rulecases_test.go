@@ -238,6 +238,9 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 			}
 		}
 	}
+	if !want.generated {
+		checkInterim(t, what, got.interim, stock.interim)
+	}
 	switch {
 	case want.body != nil && string(got.body) != *want.body:
 		t.Errorf("%s: body %q, want %q", what, got.body, *want.body)
@@ -255,4 +258,25 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 func validHTTPDate(s string) bool {
 	_, err := http.ParseTime(s)
 	return err == nil
+}
+
+// checkInterim compares 1xx responses with stock Caddy's, but for
+// Content-Length and Transfer-Encoding, which no 1xx may carry and which
+// Go's server drops from them anyway.
+func checkInterim(t *testing.T, what string, got, stock []interimResponse) {
+	t.Helper()
+	if len(got) != len(stock) {
+		t.Errorf("%s: %d interim responses %+v, want %d as stock Caddy sends: %+v", what, len(got), got, len(stock), stock)
+		return
+	}
+	for i := range got {
+		g, s := got[i].header.Clone(), stock[i].header.Clone()
+		for _, h := range []http.Header{g, s} {
+			h.Del("Content-Length")
+			h.Del("Transfer-Encoding")
+		}
+		if got[i].status != stock[i].status || fmt.Sprint(g) != fmt.Sprint(s) {
+			t.Errorf("%s: interim response %d %v, want %d %v as stock Caddy sends", what, got[i].status, got[i].header, stock[i].status, stock[i].header)
+		}
+	}
 }

@@ -24,6 +24,12 @@ func TestRuleContentForbidden(t *testing.T) {
 			{name: "304-respond-body", action: enforced,
 				fixture: dateLine + `respond "hello" 304`,
 				want:    expect{status: 304, absent: []string{"Transfer-Encoding"}, ignore: []string{"Content-Length"}, body: str("")}},
+			// Go's server drops these fields from a 1xx on the wire, but
+			// the 103 still breaks the rule as the upstream sent it.
+			{name: "103-with-length", action: enforced,
+				upstream: "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\nContent-Length: 0\r\n\r\n" +
+					upstream("HTTP/1.1 200 OK", "ok", "Content-Length: 2"),
+				want: expect{status: 200, body: str("ok"), check: interimWithout("Content-Length")}},
 			// Correct: nothing after a 204; a 304 stating the length of
 			// the representation it stands for.
 			{name: "204-clean",
@@ -80,4 +86,18 @@ func TestRuleHeadContent(t *testing.T) {
 				want:     expect{status: 200, header: map[string]string{"Content-Length": "5"}, body: str("")}},
 		},
 	})
+}
+
+// interimWithout checks that the one interim response lacks field.
+func interimWithout(field string) func(*testing.T, string, *wireResponse) {
+	return func(t *testing.T, what string, got *wireResponse) {
+		t.Helper()
+		if len(got.interim) != 1 {
+			t.Errorf("%s: interim responses %+v, want one", what, got.interim)
+			return
+		}
+		if v := got.interim[0].header.Values(field); len(v) > 0 {
+			t.Errorf("%s: interim %d has %s %q, want none", what, got.interim[0].status, field, v)
+		}
+	}
 }
