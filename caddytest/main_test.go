@@ -6,10 +6,11 @@
 //
 // # Running
 //
-//	go test ./caddytest/                 # the whole suite, about a minute once built
+//	go test ./caddytest/                 # the whole suite, seconds once built
 //	go test -count=1 ./caddytest/        # again, without the test cache
 //	go test -run 'TestRule' ./caddytest/ # only the per-rule tables
-//	go test -short ./caddytest/          # skips every test here (they need Caddy)
+//	go test -short ./caddytest/          # skips every test that needs Caddy;
+//	                                     # the helpers' own tests still run
 //
 // The first build compiles Caddy and takes a few minutes; later ones are
 // cached. The tests need these local ports free: 2999 (Caddy's admin API),
