@@ -196,13 +196,18 @@ func (m *Maintenance) bypass(r *http.Request) bool {
 	if len(m.allow) == 0 {
 		return false
 	}
-	ipStr, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+	ip, _ := caddyhttp.GetVar(r.Context(), caddyhttp.ClientIPVarKey).(string)
+	return prefixesContain(m.allow, ip)
+}
+
+// prefixesContain reports whether the address ipStr is in one of ps.
+func prefixesContain(ps []netip.Prefix, ipStr string) bool {
 	ip, err := netip.ParseAddr(ipStr)
 	if err != nil {
 		return false
 	}
 	ip = ip.Unmap()
-	for _, p := range m.allow {
+	for _, p := range ps {
 		if p.Contains(ip) {
 			return true
 		}
