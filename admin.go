@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
+	"go.uber.org/zap"
 
 	"github.com/respnorm/caddy-normalize/responses"
 )
@@ -17,8 +18,13 @@ func init() {
 
 // AdminAPI serves normalize's routes on Caddy's admin endpoint:
 //
-//	GET /normalize/report   violations counted per rule since start
-type AdminAPI struct{}
+//	GET    /normalize/report                 violations counted per rule since start
+//	GET    /normalize/maintenance            maintenance state of every named handler
+//	POST   /normalize/maintenance[/<name>]   switch maintenance: {"enabled": true|false, "retry_after": <seconds>, "until": "<RFC 3339>"}
+//	DELETE /normalize/maintenance[/<name>]   drop the API's switch: back to the configuration
+type AdminAPI struct {
+	logger *zap.Logger
+}
 
 // CaddyModule returns the Caddy module information.
 func (AdminAPI) CaddyModule() caddy.ModuleInfo {
@@ -28,10 +34,18 @@ func (AdminAPI) CaddyModule() caddy.ModuleInfo {
 	}
 }
 
+// Provision sets up the admin routes.
+func (a *AdminAPI) Provision(ctx caddy.Context) error {
+	a.logger = ctx.Logger()
+	return nil
+}
+
 // Routes returns the admin routes.
 func (a *AdminAPI) Routes() []caddy.AdminRoute {
 	return []caddy.AdminRoute{
 		{Pattern: "/normalize/report", Handler: caddy.AdminHandlerFunc(a.handleReport)},
+		{Pattern: "/normalize/maintenance", Handler: caddy.AdminHandlerFunc(a.handleMaintenance)},
+		{Pattern: "/normalize/maintenance/", Handler: caddy.AdminHandlerFunc(a.handleMaintenance)},
 	}
 }
 
@@ -69,4 +83,7 @@ func (a *AdminAPI) handleReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Interface guards.
-var _ caddy.AdminRouter = (*AdminAPI)(nil)
+var (
+	_ caddy.AdminRouter = (*AdminAPI)(nil)
+	_ caddy.Provisioner = (*AdminAPI)(nil)
+)

@@ -2,6 +2,8 @@ package caddynormalize
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
@@ -31,6 +33,18 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		replace_errors <code|class...>
 //		error_format auto|problem|json|html|text
 //		error_page <code|class> <file>
+//		maintenance {
+//			enabled
+//			file <path>
+//			window <start> <end>
+//			retry_after <seconds>
+//			allow_ip <cidr...>
+//			except <path-pattern...>
+//			message <text>
+//			name <id>
+//			page <file>
+//			shared
+//		}
 //	}
 //
 // With no block, every rule that needs no configured value is enforced,
@@ -178,11 +192,116 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			}
 			h.ErrorPages[args[0]] = args[1]
 
+		case "maintenance":
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+			m, err := unmarshalMaintenance(d)
+			if err != nil {
+				return err
+			}
+			h.Maintenance = m
+
 		default:
 			return d.Errf("unrecognized subdirective %q", d.Val())
 		}
 	}
 	return nil
+}
+
+// unmarshalMaintenance parses the block of the maintenance sub-directive.
+func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
+	m := new(Maintenance)
+	for nesting := d.Nesting(); d.NextBlock(nesting); {
+		switch d.Val() {
+		case "enabled", "shared":
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			if d.Val() == "enabled" {
+				m.Enabled = true
+			} else {
+				m.Shared = true
+			}
+
+		case "file", "message", "name", "page":
+			key := d.Val()
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			v := d.Val()
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			switch key {
+			case "file":
+				m.File = v
+			case "message":
+				m.Message = v
+			case "name":
+				if !responses.ValidToken(v) || strings.Contains(v, "/") {
+					return nil, d.Errf("maintenance: name %q is not a token", v)
+				}
+				m.Name = v
+			case "page":
+				m.Page = v
+			}
+
+		case "window":
+			args := d.RemainingArgs()
+			if len(args) != 2 {
+				return nil, d.Errf("maintenance: window: want <start> <end> in RFC 3339, got %d arguments", len(args))
+			}
+			var w Window
+			var err error
+			if w.Start, err = time.Parse(time.RFC3339, args[0]); err != nil {
+				return nil, d.Errf("maintenance: window start %q is not an RFC 3339 time", args[0])
+			}
+			if w.End, err = time.Parse(time.RFC3339, args[1]); err != nil {
+				return nil, d.Errf("maintenance: window end %q is not an RFC 3339 time", args[1])
+			}
+			if !w.End.After(w.Start) {
+				return nil, d.Errf("maintenance: window end %q is not after its start %q", args[1], args[0])
+			}
+			m.Windows = append(m.Windows, w)
+
+		case "retry_after":
+			if !d.NextArg() {
+				return nil, d.ArgErr()
+			}
+			secs, err := strconv.Atoi(d.Val())
+			if err != nil || secs < 0 {
+				return nil, d.Errf("maintenance: retry_after: %q is not a number of seconds", d.Val())
+			}
+			m.RetryAfter = secs
+			if d.NextArg() {
+				return nil, d.ArgErr()
+			}
+
+		case "allow_ip":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return nil, d.ArgErr()
+			}
+			for _, a := range args {
+				if _, err := parsePrefix(a); err != nil {
+					return nil, d.Errf("maintenance: allow_ip: %v", err)
+				}
+			}
+			m.AllowIP = append(m.AllowIP, args...)
+
+		case "except":
+			args := d.RemainingArgs()
+			if len(args) == 0 {
+				return nil, d.ArgErr()
+			}
+			m.Except = append(m.Except, args...)
+
+		default:
+			return nil, d.Errf("maintenance: unrecognized subdirective %q", d.Val())
+		}
+	}
+	return m, nil
 }
 
 // Interface guard.

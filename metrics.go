@@ -44,10 +44,12 @@ func registerMetrics(reg *prometheus.Registry) error {
 	if reg == nil {
 		return nil
 	}
-	err := reg.Register(violationsTotal)
-	var already prometheus.AlreadyRegisteredError
-	if err != nil && !errors.As(err, &already) {
-		return err
+	for _, c := range []prometheus.Collector{violationsTotal, maintenanceActive, maintenanceRequests} {
+		err := reg.Register(c)
+		var already prometheus.AlreadyRegisteredError
+		if err != nil && !errors.As(err, &already) {
+			return err
+		}
 	}
 	return nil
 }
@@ -62,3 +64,18 @@ func count(r responses.Rule, a normalize.Action) {
 	c.n.Add(1)
 	c.counter.Inc()
 }
+
+var (
+	maintenanceActive = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Namespace: "caddy",
+		Subsystem: "normalize",
+		Name:      "maintenance_active",
+		Help:      "Whether maintenance mode is on (1) or off (0), by handler name.",
+	}, []string{"name"})
+	maintenanceRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Namespace: "caddy",
+		Subsystem: "normalize",
+		Name:      "maintenance_requests_total",
+		Help:      "Requests answered 503 by maintenance mode, by handler name.",
+	}, []string{"name"})
+)

@@ -105,7 +105,13 @@ type Handler struct {
 	// overrides its class.
 	ErrorPages map[string]string `json:"error_pages,omitempty"`
 
+	// Maintenance configures maintenance mode: 503 with Retry-After for
+	// every request, switched by config, a file, time windows or the
+	// admin API, with bypasses for client addresses and paths.
+	Maintenance *Maintenance `json:"maintenance,omitempty"`
+
 	norm      *normalize.Normalizer
+	maintPage *template.Template
 	format    responses.Format
 	pages     map[int]*template.Template
 	logger    *zap.Logger // sampled: violations
@@ -139,8 +145,48 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	opts.WriteError = func(w http.ResponseWriter, r *http.Request, code int) {
 		h.writeError(w, r, code, "")
 	}
-	h.norm, err = normalize.New(opts)
-	return err
+	if h.norm, err = normalize.New(opts); err != nil {
+		return err
+	}
+	if h.Maintenance != nil {
+		return h.provisionMaintenance(ctx)
+	}
+	return nil
+}
+
+// provisionMaintenance sets up maintenance mode and starts watching its
+// switches.
+func (h *Handler) provisionMaintenance(ctx caddy.Context) error {
+	m := h.Maintenance
+	if err := m.provision(ctx); err != nil {
+		return err
+	}
+	if m.Page != "" {
+		pages, err := loadErrorPages(map[string]string{"503": m.Page})
+		if err != nil {
+			return fmt.Errorf("maintenance: page: %v", err)
+		}
+		h.maintPage = pages[http.StatusServiceUnavailable]
+	}
+	m.entry.attach(m)
+	if m.Shared {
+		m.entry.shared.Store(&sharedStore{kv: ctx.Storage()})
+		go m.entry.follow(ctx, h.errLogger)
+	}
+	if s := m.current(); s.On {
+		logMaintenance(h.errLogger, m.Name, s)
+	}
+	m.entry.publish()
+	go m.watch(ctx, h.errLogger)
+	return nil
+}
+
+// Cleanup detaches the handler from the shared maintenance state.
+func (h *Handler) Cleanup() error {
+	if h.Maintenance != nil && h.Maintenance.entry != nil {
+		h.Maintenance.entry.detach(h.Maintenance)
+	}
+	return nil
 }
 
 // Validate checks the configuration.
@@ -224,6 +270,12 @@ func parseMode(s string) (normalize.Action, error) {
 // ServeHTTP serves the request through the rest of the route, normalising
 // the response as it is written.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyhttp.Handler) error {
+	if m := h.Maintenance; m != nil {
+		if s := m.current(); s.On && !m.bypass(r) {
+			h.serveMaintenance(w, r, s)
+			return nil
+		}
+	}
 	nw := h.norm.Wrap(w, r)
 	defer h.norm.Release(nw)
 	err := next.ServeHTTP(nw, r)
@@ -240,5 +292,6 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 var (
 	_ caddy.Provisioner           = (*Handler)(nil)
 	_ caddy.Validator             = (*Handler)(nil)
+	_ caddy.CleanerUpper          = (*Handler)(nil)
 	_ caddyhttp.MiddlewareHandler = (*Handler)(nil)
 )

@@ -80,7 +80,7 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		w.replaceBody(code)
 		return
 	}
-	if rule, ok := responses.ContentRule(w.req.Method, code); ok {
+	if rule, ok := responses.ContentRule(w.req.Method, code); ok && !w.tunnel(code) {
 		w.bodyRule = rule
 		switch w.n.actions[rule] {
 		case Enforce:
@@ -90,6 +90,14 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		}
 	}
 	w.rw.WriteHeader(code)
+}
+
+// tunnel reports whether the bytes after a response with status code are
+// a tunnel rather than content: a 2xx to CONNECT (RFC 9110 §9.3.6), which
+// in HTTP/2 carries WebSockets (RFC 8441) in DATA frames written through
+// Write. Its framing fields are still removed; its stream is not.
+func (w *ResponseWriter) tunnel(code int) bool {
+	return w.req.Method == http.MethodConnect && code >= 200 && code < 300
 }
 
 // check applies the rules to a response with status code and the current
