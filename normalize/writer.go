@@ -63,8 +63,11 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
-		w.check(code)
-		w.bodyCounted = false // the final response's content is judged on its own
+		// An interim response goes out with the header map as it is,
+		// less Content-Length and Transfer-Encoding, which net/http
+		// never sends on a 1xx; the map is not cleared (RFC 8297), and
+		// what the handler has set in it so far belongs to the final
+		// response, so there is nothing to check or fix yet.
 		w.rw.WriteHeader(code)
 		return
 	}
