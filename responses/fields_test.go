@@ -31,7 +31,7 @@ var retryAfterTests = []struct {
 	{"Sun, 01 Mar 2026 12:01:00 GMT", true, now.Add(time.Minute), time.Minute},
 	{"Thu, 29 Feb 2024 00:00:00 GMT", true, time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), 0},
 	{"Tue, 29 Feb 2000 00:00:00 GMT", true, time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC), 0},
-	{"Sat, 31 Dec 2016 23:59:60 GMT", true, time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC), 0}, // leap second
+	{"Sat, 31 Dec 2016 23:59:60 GMT", true, time.Date(2017, 1, 1, 0, 0, 0, 0, time.UTC), 0},    // leap second
 	{"Mon, 06 Nov 1994 08:49:37 GMT", true, time.Date(1994, 11, 6, 8, 49, 37, 0, time.UTC), 0}, // day name not checked
 	// rfc850-date: a two-digit year more than 50 years ahead is in the past.
 	{"Sunday, 06-Nov-94 08:49:37 GMT", true, time.Date(1994, 11, 6, 8, 49, 37, 0, time.UTC), 0},
