@@ -215,7 +215,7 @@ func UpgradeRequired(protocols ...string) *Response {
 	resp := New(http.StatusUpgradeRequired)
 	valid := make([]string, 0, len(protocols))
 	for _, p := range protocols {
-		if !validProtocol(p) {
+		if !ValidProtocol(p) {
 			resp.failField(HeaderUpgrade, p, `not a protocol "name" or "name/version"`)
 			continue
 		}

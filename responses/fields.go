@@ -152,6 +152,30 @@ func ValidFieldValue(s string) bool {
 	return len(s) == 0 || (s[0] != ' ' && s[0] != '\t' && s[len(s)-1] != ' ' && s[len(s)-1] != '\t')
 }
 
+// validChallenge reports whether c can be sent as one challenge of
+// WWW-Authenticate or Proxy-Authenticate (RFC 9110 §11.6.1): an
+// auth-scheme token, optionally followed by a space and its parameters,
+// in a valid field value.
+func validChallenge(c string) bool {
+	scheme, _, _ := strings.Cut(c, " ")
+	return ValidToken(scheme) && ValidFieldValue(c)
+}
+
+// validLink reports whether l is a Link field value of one link (RFC 8288
+// §3): "<" URI-Reference ">" followed by nothing or by parameters, each
+// introduced by ";".
+func validLink(l string) bool {
+	if !ValidFieldValue(l) || !strings.HasPrefix(l, "<") {
+		return false
+	}
+	end := strings.IndexByte(l, '>')
+	if end < 0 || !ValidLocation(l[1:end]) {
+		return false
+	}
+	rest := trimOWS(l[end+1:])
+	return rest == "" || rest[0] == ';'
+}
+
 // ContentRange formats a Content-Range value for a satisfied byte range:
 // "bytes 0-499/1234". A negative total stands for an unknown length: "*".
 func ContentRange(start, end, total int64) string {
@@ -168,33 +192,9 @@ func UnsatisfiedContentRange(completeLength int64) string {
 	return "bytes */" + strconv.FormatInt(completeLength, 10)
 }
 
-// validChallenge reports whether c can be sent as one challenge of
-// WWW-Authenticate or Proxy-Authenticate (RFC 9110 §11.6.1): an
-// auth-scheme token, optionally followed by a space and its parameters,
-// in a valid field value.
-func validChallenge(c string) bool {
-	scheme, _, _ := strings.Cut(c, " ")
-	return ValidToken(scheme) && ValidFieldValue(c)
-}
-
-// validProtocol reports whether p is an Upgrade protocol (RFC 9110 §7.8):
-// protocol-name ["/" protocol-version], both tokens.
-func validProtocol(p string) bool {
-	name, version, found := strings.Cut(p, "/")
+// ValidProtocol reports whether s is a protocol as Upgrade lists it:
+// a token, optionally followed by "/" and a version token (RFC 9110 §7.8).
+func ValidProtocol(s string) bool {
+	name, version, found := strings.Cut(s, "/")
 	return ValidToken(name) && (!found || ValidToken(version))
-}
-
-// validLink reports whether l is a Link field value of one link (RFC 8288
-// §3): "<" URI-Reference ">" followed by nothing or by parameters, each
-// introduced by ";".
-func validLink(l string) bool {
-	if !ValidFieldValue(l) || !strings.HasPrefix(l, "<") {
-		return false
-	}
-	end := strings.IndexByte(l, '>')
-	if end < 0 || !ValidLocation(l[1:end]) {
-		return false
-	}
-	rest := trimOWS(l[end+1:])
-	return rest == "" || rest[0] == ';'
 }

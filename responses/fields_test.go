@@ -261,6 +261,21 @@ func TestTokenAndFieldValue(t *testing.T) {
 	}
 }
 
+func TestValidProtocol(t *testing.T) {
+	tests := []struct {
+		s  string
+		ok bool
+	}{
+		{"h2c", true}, {"HTTP/2.0", true}, {"websocket", true}, {"HTTP/3.0", true},
+		{"", false}, {"/1.1", false}, {"HTTP/", false}, {"HTTP/1/1", false}, {"h 2", false}, {"HTTP/1.1, h2c", false},
+	}
+	for _, tt := range tests {
+		if got := responses.ValidProtocol(tt.s); got != tt.ok {
+			t.Errorf("ValidProtocol(%q) = %v", tt.s, got)
+		}
+	}
+}
+
 func TestContentRange(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{responses.ContentRange(0, 499, 1234), "bytes 0-499/1234"},
