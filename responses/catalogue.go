@@ -92,7 +92,8 @@ type Status struct {
 	// default (RFC 9110 §15.1).
 	Cacheable bool
 	// Fields lists the header fields a sender generates with this status,
-	// each with its requirement level.
+	// each with its requirement level. The slice is shared with the
+	// catalogue: do not modify it.
 	Fields []Field
 }
 
@@ -123,28 +124,57 @@ const (
 	HeaderContentLocation   = "Content-Location"
 	HeaderLink              = "Link"
 	HeaderConnection        = "Connection"
+	HeaderETag              = "Etag"
+	HeaderLastModified      = "Last-Modified"
+	HeaderCacheControl      = "Cache-Control"
+	HeaderExpires           = "Expires"
+	HeaderVary              = "Vary"
+	HeaderAccept            = "Accept"
+	HeaderAcceptEncoding    = "Accept-Encoding"
 )
+
+// ifIn200 qualifies the fields a 206 or 304 MUST carry when a 200 to the
+// same request would have carried them (§15.3.7, §15.4.5).
+const ifIn200 = "if a 200 to the same request would have carried it"
+
+// validatorsOf200 are the fields a 206 or a 304 repeats from the 200 it
+// stands for, Date aside (which init adds).
+var validatorsOf200 = []Field{
+	{Name: HeaderCacheControl, Level: Must, Note: ifIn200},
+	{Name: HeaderContentLocation, Level: Must, Note: ifIn200},
+	{Name: HeaderETag, Level: Must, Note: ifIn200},
+	{Name: HeaderExpires, Level: Must, Note: ifIn200},
+	{Name: HeaderVary, Level: Must, Note: ifIn200},
+}
 
 const rfc9110 = "RFC 9110"
 
 // table is the catalogue: every registered status code this package knows.
-// Date (MUST on 2xx–4xx, §6.6.1) is added by init rather than repeated here.
+// Date (MUST on 2xx–4xx, MAY on 1xx and 5xx, §6.6.1) is added by init
+// rather than repeated here.
 var table = []Status{
 	{Code: 100, Reason: "Continue", RFC: rfc9110, Section: "15.2.1", NoContent: true},
 	{Code: 101, Reason: "Switching Protocols", RFC: rfc9110, Section: "15.2.2", NoContent: true,
-		Fields: []Field{{Name: HeaderUpgrade, Level: Must, Note: "the protocols switched to"}}},
+		Fields: []Field{
+			{Name: HeaderUpgrade, Level: Must, Note: "the protocols switched to"},
+			{Name: HeaderConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
+		}},
 	{Code: 103, Reason: "Early Hints", RFC: "RFC 8297", Section: "2", NoContent: true,
 		Fields: []Field{{Name: HeaderLink, Level: May, Note: "preload hints"}}},
 
 	{Code: 200, Reason: "OK", RFC: rfc9110, Section: "15.3.1", Cacheable: true},
 	{Code: 201, Reason: "Created", RFC: rfc9110, Section: "15.3.2",
-		Fields: []Field{{Name: HeaderLocation, Level: Should, Note: "the new resource; absent means the target URI"}}},
+		Fields: []Field{
+			{Name: HeaderLocation, Level: Should, Note: "the new resource; absent means the target URI"},
+			{Name: HeaderETag, Level: May, Note: "validator of the new representation"},
+			{Name: HeaderLastModified, Level: May, Note: "validator of the new representation"},
+		}},
 	{Code: 202, Reason: "Accepted", RFC: rfc9110, Section: "15.3.3"},
 	{Code: 203, Reason: "Non-Authoritative Information", RFC: rfc9110, Section: "15.3.4", Cacheable: true},
 	{Code: 204, Reason: "No Content", RFC: rfc9110, Section: "15.3.5", NoContent: true, Cacheable: true},
 	{Code: 205, Reason: "Reset Content", RFC: rfc9110, Section: "15.3.6", NoContent: true},
 	{Code: 206, Reason: "Partial Content", RFC: rfc9110, Section: "15.3.7", Cacheable: true,
-		Fields: []Field{{Name: HeaderContentRange, Level: Must, Note: "unless multipart/byteranges"}}},
+		Fields: append([]Field{{Name: HeaderContentRange, Level: Must, Note: "unless multipart/byteranges"}}, validatorsOf200...)},
 
 	{Code: 300, Reason: "Multiple Choices", RFC: rfc9110, Section: "15.4.1", Cacheable: true,
 		Fields: []Field{{Name: HeaderLocation, Level: Should, Note: "the preferred choice, if any"}}},
@@ -154,7 +184,8 @@ var table = []Status{
 		Fields: []Field{{Name: HeaderLocation, Level: Should}}},
 	{Code: 303, Reason: "See Other", RFC: rfc9110, Section: "15.4.4",
 		Fields: []Field{{Name: HeaderLocation, Level: Should}}},
-	{Code: 304, Reason: "Not Modified", RFC: rfc9110, Section: "15.4.5", NoContent: true},
+	{Code: 304, Reason: "Not Modified", RFC: rfc9110, Section: "15.4.5", NoContent: true,
+		Fields: append([]Field(nil), validatorsOf200...)},
 	{Code: 305, Reason: "Use Proxy", RFC: rfc9110, Section: "15.4.6", Unused: true},
 	{Code: 306, Reason: "(Unused)", RFC: rfc9110, Section: "15.4.7", Unused: true},
 	{Code: 307, Reason: "Temporary Redirect", RFC: rfc9110, Section: "15.4.8",
@@ -182,7 +213,11 @@ var table = []Status{
 	{Code: 413, Reason: "Content Too Large", RFC: rfc9110, Section: "15.5.14",
 		Fields: []Field{{Name: HeaderRetryAfter, Level: Should, Note: "if the condition is temporary"}}},
 	{Code: 414, Reason: "URI Too Long", RFC: rfc9110, Section: "15.5.15", Cacheable: true},
-	{Code: 415, Reason: "Unsupported Media Type", RFC: rfc9110, Section: "15.5.16"},
+	{Code: 415, Reason: "Unsupported Media Type", RFC: rfc9110, Section: "15.5.16",
+		Fields: []Field{
+			{Name: HeaderAccept, Level: May, Note: "the media types accepted (ought to, §15.5.16)"},
+			{Name: HeaderAcceptEncoding, Level: May, Note: "the content codings accepted (ought to, §12.5.3)"},
+		}},
 	{Code: 416, Reason: "Range Not Satisfiable", RFC: rfc9110, Section: "15.5.17",
 		Fields: []Field{{Name: HeaderContentRange, Level: Should, Note: "bytes */complete-length"}}},
 	{Code: 417, Reason: "Expectation Failed", RFC: rfc9110, Section: "15.5.18"},
@@ -190,7 +225,10 @@ var table = []Status{
 	{Code: 421, Reason: "Misdirected Request", RFC: rfc9110, Section: "15.5.20"},
 	{Code: 422, Reason: "Unprocessable Content", RFC: rfc9110, Section: "15.5.21"},
 	{Code: 426, Reason: "Upgrade Required", RFC: rfc9110, Section: "15.5.22",
-		Fields: []Field{{Name: HeaderUpgrade, Level: Must, Note: "the protocols required"}}},
+		Fields: []Field{
+			{Name: HeaderUpgrade, Level: Must, Note: "the protocols required"},
+			{Name: HeaderConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
+		}},
 	{Code: 428, Reason: "Precondition Required", RFC: "RFC 6585", Section: "3"},
 	{Code: 429, Reason: "Too Many Requests", RFC: "RFC 6585", Section: "4",
 		Fields: []Field{{Name: HeaderRetryAfter, Level: May}}},
@@ -215,8 +253,12 @@ func init() {
 	for i := range table {
 		s := &table[i]
 		s.Class = Class(s.Code / 100)
-		if s.Class >= Successful && s.Class <= ClientError && !s.Unused {
+		switch {
+		case s.Unused:
+		case s.Class >= Successful && s.Class <= ClientError:
 			s.Fields = append(s.Fields, Field{Name: HeaderDate, Level: Must, Note: "origin server with a clock (§6.6.1)"})
+		default:
+			s.Fields = append(s.Fields, Field{Name: HeaderDate, Level: May, Note: "origin server with a clock (§6.6.1)"})
 		}
 		byCode[s.Code-100] = int16(i + 1)
 	}

@@ -160,7 +160,12 @@ func isMultipartByteranges(h http.Header) bool {
 	}
 	const prefix = "multipart/byteranges"
 	v := ct[0]
-	return len(v) >= len(prefix) && equalFoldASCII(v[:len(prefix)], prefix)
+	if len(v) < len(prefix) || !equalFoldASCII(v[:len(prefix)], prefix) {
+		return false
+	}
+	// The media type ends there: "multipart/byterangesX" is another one.
+	v = v[len(prefix):]
+	return v == "" || v[0] == ';' || v[0] == ' ' || v[0] == '\t'
 }
 
 func equalFoldASCII(a, b string) bool {

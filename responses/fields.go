@@ -19,7 +19,10 @@ func RetryAfterSeconds(d time.Duration) string {
 	if d <= 0 {
 		return "0"
 	}
-	secs := int64((d + time.Second - 1) / time.Second)
+	secs := int64(d / time.Second)
+	if d%time.Second != 0 {
+		secs++ // without adding to d, which can overflow
+	}
 	return strconv.FormatInt(secs, 10)
 }
 
@@ -29,9 +32,11 @@ func RetryAfterDate(t time.Time) string {
 }
 
 // ParseRetryAfter parses a Retry-After field value strictly: either
-// delay-seconds (1*DIGIT) or an HTTP-date. For delay-seconds, the result
-// is now plus the delay; for an HTTP-date, it is that date. The returned
-// delay is the time from now until then, never negative.
+// delay-seconds (1*DIGIT) or an HTTP-date (see ValidHTTPDate), with no
+// surrounding white space. For delay-seconds, the result is now plus the
+// delay; a delay too large for a time.Duration is capped. For an
+// HTTP-date, it is that date, in UTC. The returned delay is the time from
+// now until then, never negative.
 func ParseRetryAfter(value string, now time.Time) (at time.Time, delay time.Duration, err error) {
 	if value == "" {
 		return time.Time{}, 0, ErrRetryAfter
@@ -45,8 +50,8 @@ func ParseRetryAfter(value string, now time.Time) (at time.Time, delay time.Dura
 		d := time.Duration(secs) * time.Second
 		return now.Add(d), d, nil
 	}
-	t, err := http.ParseTime(value)
-	if err != nil {
+	t, ok := parseHTTPDate(value, now)
+	if !ok {
 		return time.Time{}, 0, ErrRetryAfter
 	}
 	delay = t.Sub(now)
@@ -83,15 +88,15 @@ func isDigits(s string) bool {
 }
 
 // ValidHTTPDate reports whether value is an HTTP-date (RFC 9110 §5.6.7):
-// an IMF-fixdate, or one of the two obsolete forms recipients accept.
-// The common IMF-fixdate is checked without allocating.
+// an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), or one of the two
+// obsolete forms recipients accept, rfc850-date ("Sunday, 06-Nov-94
+// 08:49:37 GMT") and asctime-date ("Sun Nov  6 08:49:37 1994"). The
+// grammar is applied exactly: two-digit hours, no fractional seconds, no
+// zone but GMT, a date that exists. The day name is checked for syntax
+// only. It does not allocate.
 func ValidHTTPDate(value string) bool {
-	if len(value) == len("Sun, 06 Nov 1994 08:49:37 GMT") && value[3] == ',' && strings.HasSuffix(value, " GMT") {
-		_, err := time.Parse(http.TimeFormat, value)
-		return err == nil
-	}
-	_, err := http.ParseTime(value)
-	return err == nil
+	_, ok := parseHTTPDate(value, time.Time{})
+	return ok
 }
 
 // FormatAllow formats methods as an Allow field value: "GET, HEAD".
@@ -145,6 +150,30 @@ func ValidFieldValue(s string) bool {
 		}
 	}
 	return len(s) == 0 || (s[0] != ' ' && s[0] != '\t' && s[len(s)-1] != ' ' && s[len(s)-1] != '\t')
+}
+
+// validChallenge reports whether c can be sent as one challenge of
+// WWW-Authenticate or Proxy-Authenticate (RFC 9110 §11.6.1): an
+// auth-scheme token, optionally followed by a space and its parameters,
+// in a valid field value.
+func validChallenge(c string) bool {
+	scheme, _, _ := strings.Cut(c, " ")
+	return ValidToken(scheme) && ValidFieldValue(c)
+}
+
+// validLink reports whether l is a Link field value of one link (RFC 8288
+// §3): "<" URI-Reference ">" followed by nothing or by parameters, each
+// introduced by ";".
+func validLink(l string) bool {
+	if !ValidFieldValue(l) || !strings.HasPrefix(l, "<") {
+		return false
+	}
+	end := strings.IndexByte(l, '>')
+	if end < 0 || !ValidLocation(l[1:end]) {
+		return false
+	}
+	rest := trimOWS(l[end+1:])
+	return rest == "" || rest[0] == ';'
 }
 
 // ContentRange formats a Content-Range value for a satisfied byte range:

@@ -1,0 +1,87 @@
+package responses_test
+
+import (
+	"testing"
+
+	"github.com/respnorm/caddy-normalize/responses"
+)
+
+func FuzzParseRetryAfter(f *testing.F) {
+	for _, tt := range retryAfterTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		at, delay, err := responses.ParseRetryAfter(value, now)
+		if valid := responses.ValidRetryAfter(value); valid != (err == nil) {
+			t.Fatalf("ValidRetryAfter(%q) = %v, ParseRetryAfter err = %v", value, valid, err)
+		}
+		if err != nil {
+			return
+		}
+		if delay < 0 {
+			t.Fatalf("ParseRetryAfter(%q): negative delay %v", value, delay)
+		}
+		// Formatted again, the value means the same thing.
+		var again string
+		if value[0] >= '0' && value[0] <= '9' {
+			again = responses.RetryAfterSeconds(delay)
+		} else {
+			again = responses.RetryAfterDate(at)
+			if !responses.ValidHTTPDate(value) {
+				t.Fatalf("%q parsed as a date but ValidHTTPDate says no", value)
+			}
+		}
+		at2, delay2, err := responses.ParseRetryAfter(again, now)
+		if err != nil {
+			t.Fatalf("%q formatted as %q, which does not parse: %v", value, again, err)
+		}
+		if !at2.Equal(at) || delay2 != delay {
+			t.Fatalf("%q: %v, %v; formatted as %q: %v, %v", value, at, delay, again, at2, delay2)
+		}
+	})
+}
+
+func FuzzRepairLocation(f *testing.F) {
+	for _, s := range []string{
+		"", "/", "/a b", "/café", "/%zz", "/%4", "%", "/a#b#c", "##", "/x\r\nX: y",
+		"https://example.com/a?b=c#d", "/%E2%82%AC", "\xff", "[::1]", "/%%41",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		got := responses.RepairLocation(value)
+		if !responses.ValidLocation(got) {
+			t.Fatalf("RepairLocation(%q) = %q, not valid", value, got)
+		}
+		if !responses.ValidFieldValue(got) {
+			t.Fatalf("RepairLocation(%q) = %q, not a field value", value, got)
+		}
+		if responses.ValidLocation(value) && got != value {
+			t.Fatalf("RepairLocation changed the valid %q into %q", value, got)
+		}
+		if again := responses.RepairLocation(got); again != got {
+			t.Fatalf("RepairLocation(%q) = %q, then %q", value, got, again)
+		}
+	})
+}
+
+func FuzzNegotiate(f *testing.F) {
+	for _, s := range []string{
+		"", "*/*", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+		"application/json, text/plain, */*", "application/problem+json", "text/*;q=0",
+		`text/html;x="a,b", application/json;q=0.1`, `a/b;x="\"`, ";;,,q=1", "*/*;q=0.0001",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, accept string) {
+		got := responses.Negotiate(accept)
+		if got == responses.FormatAuto || got.ContentType() == "" {
+			t.Fatalf("Negotiate(%q) = %v", accept, got)
+		}
+		// The Accept of a request is read as a whole: a member that adds
+		// nothing acceptable does not change the outcome.
+		if again := responses.Negotiate(accept + ", image/png"); again != got {
+			t.Fatalf("Negotiate(%q) = %v, but %v with image/png added", accept, got, again)
+		}
+	})
+}
