@@ -86,6 +86,9 @@ type maintState struct {
 
 const defaultMaintenanceRetryAfter = 300
 
+// statFile is os.Stat; tests count its calls.
+var statFile = os.Stat
+
 // provision checks the configuration and sets up the state.
 func (m *Maintenance) provision(ctx caddy.Context) error {
 	if m.RetryAfter < 0 {
@@ -171,7 +174,7 @@ func (m *Maintenance) onState(source string, until time.Time) *maintState {
 func (m *Maintenance) refresh() (old, cur *maintState) {
 	exists := false
 	if m.File != "" {
-		_, err := os.Stat(m.File)
+		_, err := statFile(m.File)
 		exists = err == nil
 	}
 	cur = m.evaluate(m.now(), exists)

@@ -1,6 +1,9 @@
 package responses
 
-import "net/http"
+import (
+	"net/http"
+	"sync/atomic"
+)
 
 // Violation is one way a response breaks the catalogue's rules.
 type Violation struct {
@@ -114,10 +117,28 @@ func AppendViolations(dst []Violation, method string, code int, h http.Header, h
 	// A missing Date is not reported: the recipient that forwards the
 	// response adds one (§6.6.1), as net/http's server does. One that is
 	// there must be an HTTP-date.
-	if v, ok := h[HeaderDate]; ok && !interim && (len(v) != 1 || !ValidHTTPDate(v[0])) {
+	if v, ok := h[HeaderDate]; ok && !interim && (len(v) != 1 || !validDate(v[0])) {
 		dst = append(dst, Violation{Rule: RuleDateInvalid, Field: HeaderDate})
 	}
 	return dst
+}
+
+// lastDate remembers the last Date value found valid. Responses from one
+// server carry the same Date for a whole second, so a per-response check
+// is mostly a string comparison.
+var lastDate atomic.Pointer[string]
+
+func validDate(v string) bool {
+	if p := lastDate.Load(); p != nil && *p == v {
+		return true
+	}
+	if !ValidHTTPDate(v) {
+		return false
+	}
+	p := new(string) // only on the slow path: v itself stays where it is
+	*p = v
+	lastDate.Store(p)
+	return true
 }
 
 // ContentRule returns the rule that forbids content in a response with
