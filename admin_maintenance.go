@@ -82,8 +82,8 @@ func (a *AdminAPI) switchMaintenance(w http.ResponseWriter, r *http.Request, nam
 			st.Until = until
 			st.RetryAfter = responses.RetryAfterDate(until)
 		case sw.RetryAfter != nil:
-			if *sw.RetryAfter < 0 {
-				return caddy.APIError{HTTPStatus: http.StatusBadRequest, Err: fmt.Errorf("retry_after %d is negative", *sw.RetryAfter)}
+			if err := checkRetryAfter(*sw.RetryAfter); err != nil {
+				return caddy.APIError{HTTPStatus: http.StatusBadRequest, Err: err}
 			}
 			st.RetryAfter = responses.RetryAfterSeconds(time.Duration(*sw.RetryAfter) * time.Second)
 		}

@@ -133,8 +133,8 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.ArgErr()
 			}
 			secs, err := strconv.Atoi(d.Val())
-			if err != nil || secs < 0 {
-				return d.Errf("retry_after: %q is not a number of seconds", d.Val())
+			if err != nil || checkRetryAfter(secs) != nil {
+				return d.Errf("retry_after: %q is not a number of seconds from 0 to %d", d.Val(), maxRetryAfter)
 			}
 			h.RetryAfter = secs
 			if d.NextArg() {
@@ -270,8 +270,8 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 				return nil, d.ArgErr()
 			}
 			secs, err := strconv.Atoi(d.Val())
-			if err != nil || secs < 0 {
-				return nil, d.Errf("maintenance: retry_after: %q is not a number of seconds", d.Val())
+			if err != nil || checkRetryAfter(secs) != nil {
+				return nil, d.Errf("maintenance: retry_after: %q is not a number of seconds from 0 to %d", d.Val(), maxRetryAfter)
 			}
 			m.RetryAfter = secs
 			if d.NextArg() {

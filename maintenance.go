@@ -91,8 +91,8 @@ var statFile = os.Stat
 
 // provision checks the configuration and sets up the state.
 func (m *Maintenance) provision(ctx caddy.Context) error {
-	if m.RetryAfter < 0 {
-		return fmt.Errorf("maintenance: retry_after %d is negative", m.RetryAfter)
+	if err := checkRetryAfter(m.RetryAfter); err != nil {
+		return fmt.Errorf("maintenance: %v", err)
 	}
 	if m.RetryAfter == 0 {
 		m.RetryAfter = defaultMaintenanceRetryAfter

@@ -223,8 +223,8 @@ func (h *Handler) options() (normalize.Options, error) {
 			opts.Actions[r] = a
 		}
 	}
-	if h.RetryAfter < 0 {
-		return opts, fmt.Errorf("retry_after: %d is negative", h.RetryAfter)
+	if err := checkRetryAfter(h.RetryAfter); err != nil {
+		return opts, err
 	}
 	opts.Allow = h.Allow
 	opts.WWWAuthenticate = h.WWWAuthenticate
@@ -254,6 +254,18 @@ func (h *Handler) options() (normalize.Options, error) {
 		return opts, err
 	}
 	return opts, nil
+}
+
+// maxRetryAfter bounds retry_after, in seconds: ten years, far past any
+// sensible delay and far below what a time.Duration holds.
+const maxRetryAfter = 10 * 365 * 24 * 60 * 60
+
+// checkRetryAfter checks a retry_after in seconds.
+func checkRetryAfter(secs int) error {
+	if secs < 0 || secs > maxRetryAfter {
+		return fmt.Errorf("retry_after: %d is not between 0 and %d seconds", secs, maxRetryAfter)
+	}
+	return nil
 }
 
 // parseMode parses the mode: "enforce" or "report".
