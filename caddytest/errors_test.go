@@ -392,6 +392,7 @@ func TestUpstreamErrors(t *testing.T) {
 	up.HandleBytes("/status999", upstream("HTTP/1.1 999 Nine Nine Nine", upstreamSecret, "Content-Type: text/plain", "Content-Length: 20"))
 	up.HandleBytes("/conflict", upstream("HTTP/1.1 200 OK", "hello, world", "Content-Length: 5", "Content-Length: 7"))
 	up.Handle("/closed", func(net.Conn, *bufio.Reader, *http.Request) {})
+	up.HandleBytes("/partial", "HTTP/1.1 20")
 	up.HandleBytes("/traceback", upstream("HTTP/1.1 500 Internal Server Error", traceback,
 		"Content-Type: text/html; charset=utf-8", "Content-Length: "+itoa(len(traceback)), `ETag: "tb-1"`))
 	up.HandleBytes("/own502", upstream("HTTP/1.1 502 Bad Gateway", ownBadGateway,
@@ -418,6 +419,8 @@ func TestUpstreamErrors(t *testing.T) {
 			cause: "Content-Length", forbid: forbiddenFor(raw, "hello")},
 		{name: "closed", proxy: proxyRaw, status: 502,
 			cause: "EOF", forbid: forbiddenFor(raw)},
+		{name: "partial", proxy: proxyRaw, status: 502,
+			cause: "malformed HTTP status code", forbid: forbiddenFor(raw, "HTTP/1.1 20")},
 		{name: "dialtimeout", proxy: withTimeout(hanging, "dial_timeout 200ms"), status: 504,
 			cause: "i/o timeout", forbid: forbiddenFor(hanging)},
 		{name: "traceback", settings: []string{"replace_errors 5xx"}, proxy: proxyRaw, status: 500,
@@ -466,6 +469,25 @@ func TestUpstreamErrors(t *testing.T) {
 					}
 				}
 			}
+		})
+	}
+
+	// HEAD: the same status and fields, and no body at all.
+	for _, client := range errClients {
+		t.Run("refused-head-"+client.name, func(t *testing.T) {
+			token := "refused-head-" + client.name
+			got := fetch(t, protoH1, request{method: http.MethodHead, path: "/refused/refused?t=" + token, header: map[string]string{"Accept": client.accept}})
+			what := "HEAD /refused/refused as " + client.name
+			if got.status != http.StatusBadGateway {
+				t.Errorf("%s: status %d, want 502", what, got.status)
+			}
+			if mt, _, _ := mime.ParseMediaType(got.header.Get("Content-Type")); mt != client.mediaType {
+				t.Errorf("%s: Content-Type %q, want %s", what, got.header.Get("Content-Type"), client.mediaType)
+			}
+			if len(got.extra) > 0 {
+				t.Errorf("%s: a body was sent to HEAD: %q", what, got.extra)
+			}
+			checkFailureLogged(t, what, log, token, http.StatusBadGateway, "connection refused")
 		})
 	}
 }
