@@ -371,10 +371,10 @@ type upstreamErrorCase struct {
 	// cause is what the logged error must name; empty when the case is
 	// no failure of reverse_proxy (an invalid status, a replaced body),
 	// which is not logged as one.
-	cause   string
-	count   delta    // the violations the request counts
-	forbid  []string // what the body must not contain
-	retryAf string   // the Retry-After the response must have, if any
+	cause      string
+	count      delta    // the violations the request counts
+	forbid     []string // what the body must not contain
+	retryAfter string   // the Retry-After the response must have, if any
 	// prime, if set, runs once before the clients, to bring the upstream
 	// into the state the case needs.
 	prime func(t *testing.T)
@@ -432,7 +432,7 @@ func TestUpstreamErrors(t *testing.T) {
 			// upstream down for a minute, and then reverse_proxy has
 			// none to pick.
 			proxy:  "reverse_proxy " + down + " {\nfail_duration 1m\nmax_fails 1\n}",
-			status: 503, cause: "no upstreams available", retryAf: "30", forbid: forbiddenFor(down)},
+			status: 503, cause: "no upstreams available", retryAfter: "30", forbid: forbiddenFor(down)},
 	}
 	cases[len(cases)-1].prime = func(t *testing.T) {
 		got := fetch(t, protoH1, request{path: "/noupstreams/noupstreams?t=prime", header: map[string]string{"Accept": "*/*"}})
@@ -461,8 +461,8 @@ func TestUpstreamErrors(t *testing.T) {
 					got := errFetch(t, proto, "/"+c.name+"/"+c.name, token, client)
 					checkDelta(t, what, before, readReport(t), c.count)
 					checkErrorBody(t, what, got, c.status, client.mediaType, true, append(c.forbid, token))
-					if ra := got.header.Values("Retry-After"); c.retryAf != "" && (len(ra) != 1 || ra[0] != c.retryAf) {
-						t.Errorf("%s: Retry-After %q, want [%q]", what, ra, c.retryAf)
+					if ra := got.header.Values("Retry-After"); c.retryAfter != "" && (len(ra) != 1 || ra[0] != c.retryAfter) {
+						t.Errorf("%s: Retry-After %q, want [%q]", what, ra, c.retryAfter)
 					}
 					if c.cause != "" {
 						checkFailureLogged(t, what, log, token, c.status, c.cause)
