@@ -145,28 +145,36 @@ func (h *Handler) writeError(w http.ResponseWriter, r *http.Request, code int, m
 		responses.WriteError(w, r, code, message, h.format)
 		return
 	}
-	var buf bytes.Buffer
-	err := t.Execute(&buf, errorPage{
+	data := errorPage{
 		Status:     code,
 		Reason:     responses.Reason(code),
 		RequestID:  requestID(r),
 		RetryAfter: w.Header().Get("Retry-After"),
 		Message:    message,
-	})
-	if err != nil {
+	}
+	if err := h.writePage(w, r, code, t, data); err != nil {
 		h.errLogger.Error("error_page template failed; using the generated page", zap.Int("status", code), zap.Error(err))
 		responses.WriteError(w, r, code, message, h.format)
-		return
+	}
+}
+
+// writePage renders the HTML template t with data and writes it as the
+// response with status code. Nothing is written when the template fails.
+func (h *Handler) writePage(w http.ResponseWriter, r *http.Request, code int, t *template.Template, data any) error {
+	var buf bytes.Buffer // our own small page, not a body passing through
+	if err := t.Execute(&buf, data); err != nil {
+		return err
 	}
 	hdr := w.Header()
 	hdr.Set("Content-Type", "text/html; charset=utf-8")
 	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	if h.format == responses.FormatAuto {
-		hdr.Add("Vary", "Accept")
+		responses.AddVary(hdr, "Accept")
 	}
 	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(buf.Bytes())
 	}
+	return nil
 }

@@ -1,10 +1,8 @@
 package caddynormalize
 
 import (
-	"bytes"
 	"html/template"
 	"net/http"
-	"strconv"
 	"time"
 
 	"go.uber.org/zap"
@@ -73,21 +71,8 @@ func (h *Handler) writeMaintenancePage(w http.ResponseWriter, r *http.Request, s
 	if t == nil {
 		t = maintenancePage
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, data); err != nil {
+	if err := h.writePage(w, r, http.StatusServiceUnavailable, t, data); err != nil {
 		h.errLogger.Error("maintenance page template failed; using the generated page", zap.Error(err))
 		responses.WriteError(w, r, http.StatusServiceUnavailable, m.Message, responses.FormatHTML)
-		return
-	}
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/html; charset=utf-8")
-	hdr.Set("Content-Length", strconv.Itoa(buf.Len()))
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	if h.format == responses.FormatAuto {
-		hdr.Add("Vary", "Accept")
-	}
-	w.WriteHeader(http.StatusServiceUnavailable)
-	if r.Method != http.MethodHead {
-		_, _ = w.Write(buf.Bytes())
 	}
 }

@@ -153,7 +153,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, code int, detail string,
 	}
 	h := w.Header()
 	if f == FormatAuto {
-		addVary(h, "Accept")
+		AddVary(h, "Accept")
 	}
 	f = f.Resolve(accept)
 	bp := bodyPool.Get().(*[]byte)

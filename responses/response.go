@@ -288,9 +288,9 @@ func writeBodiless(w http.ResponseWriter, code int) {
 	w.WriteHeader(code)
 }
 
-// addVary adds token to the Vary field of h, unless Vary lists it or "*"
+// AddVary adds token to the Vary field of h, unless Vary lists it or "*"
 // already.
-func addVary(h http.Header, token string) {
+func AddVary(h http.Header, token string) {
 	for _, v := range h[HeaderVary] {
 		for v != "" {
 			var member string
