@@ -119,10 +119,15 @@ func TestFlushBeforeWriteHeaderSendsOK(t *testing.T) {
 	f := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", "soon")
 		http.NewResponseController(w).Flush()
-		<-release
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
 	}))
+	var once sync.Once
+	t.Cleanup(func() { once.Do(func() { close(release) }) }) // before the server closes
 	resp := stream(t, f.h1, "/")
-	close(release)
+	once.Do(func() { close(release) })
 	if resp.StatusCode != 200 {
 		t.Errorf("status %d, want 200", resp.StatusCode)
 	}
