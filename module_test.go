@@ -326,3 +326,31 @@ func TestRetryAfterLarge(t *testing.T) {
 		})
 	}
 }
+
+// TestRegisterMetricsConflict: a different collector under the same name
+// is an error, not something to ignore.
+func TestRegisterMetricsConflict(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "caddy_normalize_violations_total",
+		Help: "something else",
+	}))
+	if err := registerMetrics(reg); err == nil {
+		t.Error("registerMetrics accepted a conflicting collector")
+	}
+}
+
+// TestProvisionFails: Provision refuses what Validate refuses.
+func TestProvisionFails(t *testing.T) {
+	for _, h := range []*Handler{
+		{Mode: "loud"},
+		{Rules: map[string]string{"nope": "off"}},
+		{Allow: []string{"PO ST"}},
+	} {
+		ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+		if err := h.Provision(ctx); err == nil {
+			t.Errorf("Provision(%+v) succeeded", h)
+		}
+		cancel()
+	}
+}

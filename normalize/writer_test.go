@@ -773,3 +773,44 @@ func TestConnectTunnelOverHTTP2(t *testing.T) {
 		})
 	}
 }
+
+// pushWriter is a ResponseWriter that can push.
+type pushWriter struct {
+	*httptest.ResponseRecorder
+	pushed []string
+}
+
+func (p *pushWriter) Push(target string, _ *http.PushOptions) error {
+	p.pushed = append(p.pushed, target)
+	return nil
+}
+
+// TestPushDelegates: Push reaches a wrapped writer that can push.
+func TestPushDelegates(t *testing.T) {
+	n, err := New(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := &pushWriter{ResponseRecorder: httptest.NewRecorder()}
+	nw := n.Wrap(pw, httptest.NewRequest("GET", "/", nil))
+	defer n.Release(nw)
+	if err := nw.Push("/style.css", nil); err != nil {
+		t.Fatal(err)
+	}
+	if len(pw.pushed) != 1 || pw.pushed[0] != "/style.css" {
+		t.Errorf("pushed %v, want [/style.css]", pw.pushed)
+	}
+}
+
+// TestClientClosedPassesUnchecked: 499, which proxies record for a client
+// that went away, is passed on as it is, without checks or events.
+func TestClientClosedPassesUnchecked(t *testing.T) {
+	f := newFixture(t, full, reply(499, "gone", "Date", "whenever", "Location", "/a b"))
+	raw := rawDo(t, f.h1.Listener.Addr().String(), "GET", "/")
+	if raw.status != 499 || raw.header.Get("Date") != "whenever" || raw.header.Get("Location") != "/a b" || string(raw.decoded) != "gone" {
+		t.Errorf("got %q, want the handler's 499 unchanged", raw.bytes)
+	}
+	if evs := f.events(); len(evs) != 0 {
+		t.Errorf("events %v, want none", evs)
+	}
+}
