@@ -353,4 +353,15 @@ func TestProvisionFails(t *testing.T) {
 		}
 		cancel()
 	}
+
+	// A registry where the metric's name is taken.
+	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	defer cancel()
+	ctx.GetMetricsRegistry().MustRegister(prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "caddy_normalize_violations_total",
+		Help: "something else",
+	}))
+	if err := (&Handler{}).Provision(ctx); err == nil {
+		t.Error("Provision succeeded with the metric's name taken")
+	}
 }
