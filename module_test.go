@@ -192,9 +192,9 @@ func TestRegisterMetrics(t *testing.T) {
 	}
 }
 
-// provisioned returns a Handler provisioned in a fresh Caddy context, its
+// provisionedWithLogs returns a Handler provisioned in a fresh Caddy context, its
 // metrics registry, and its log entries.
-func provisioned(t *testing.T, h *Handler) (prometheus.Gatherer, *observer.ObservedLogs) {
+func provisionedWithLogs(t *testing.T, h *Handler) (prometheus.Gatherer, *observer.ObservedLogs) {
 	t.Helper()
 	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
 	t.Cleanup(cancel)
@@ -211,7 +211,7 @@ func provisioned(t *testing.T, h *Handler) (prometheus.Gatherer, *observer.Obser
 // it.
 func TestHandlerServeHTTP(t *testing.T) {
 	h := &Handler{Allow: []string{"GET", "HEAD"}}
-	reg, logs := provisioned(t, h)
+	reg, logs := provisionedWithLogs(t, h)
 	before := fetchReport(t).Rules["allow-missing"]
 	metricBefore, _ := counterValue(t, reg, "allow-missing", "enforced")
 	reportedBefore := fetchReport(t).Rules["www-authenticate-missing"]
@@ -276,14 +276,14 @@ func TestHandlerServeHTTP(t *testing.T) {
 // with a new registry; it must succeed, and the counts carry over.
 func TestProvisionTwice(t *testing.T) {
 	h1 := &Handler{}
-	reg1, _ := provisioned(t, h1)
+	reg1, _ := provisionedWithLogs(t, h1)
 	count(responses.RuleLocationInvalid, normalize.Enforce)
 	v1, ok := counterValue(t, reg1, "location-invalid", "enforced")
 	if !ok || v1 < 1 {
 		t.Fatalf("first registry: %v %v", v1, ok)
 	}
 	h2 := &Handler{}
-	reg2, _ := provisioned(t, h2)
+	reg2, _ := provisionedWithLogs(t, h2)
 	if v2, _ := counterValue(t, reg2, "location-invalid", "enforced"); v2 != v1 {
 		t.Errorf("second registry: %v, want %v", v2, v1)
 	}
