@@ -31,17 +31,20 @@ const (
 	maintRequestsMetric = "caddy_normalize_maintenance_requests_total"
 )
 
-// maintGlobal is globalOptions with more lines in its servers block.
+// maintGlobal is globalOptions with more lines in its servers block, and
+// persist_config off, so that these loads leave no autosave.json in the
+// home directory.
 func maintGlobal(serverLines ...string) string {
 	const protocols = "\t\tprotocols h1 h2c\n"
-	if !strings.Contains(globalOptions, protocols) {
-		panic("globalOptions changed shape: no protocols line")
+	if !strings.Contains(globalOptions, protocols) || !strings.HasPrefix(globalOptions, "{\n") {
+		panic("globalOptions changed shape")
 	}
 	var extra strings.Builder
 	for _, l := range serverLines {
 		extra.WriteString("\t\t" + l + "\n")
 	}
-	return strings.Replace(globalOptions, protocols, protocols+extra.String(), 1)
+	g := strings.Replace(globalOptions, protocols, protocols+extra.String(), 1)
+	return "{\n\tpersist_config off" + g[1:]
 }
 
 // maintSite is a Caddyfile with one site on 127.0.0.1:9080 holding
@@ -823,6 +826,7 @@ func TestMaintenanceHelpers(t *testing.T) {
 	cfg := maintSite([]string{"trusted_proxies static 127.0.0.1/32"},
 		maintHandle("/a/*", "127.0.0.1:1", "enabled", "name a"))
 	for _, want := range []string{
+		"{\n\tpersist_config off\n\tadmin " + adminAddr + "\n",
 		"\t\tprotocols h1 h2c\n\t\ttrusted_proxies static 127.0.0.1/32\n\t}\n",
 		":9080 {\n\tbind 127.0.0.1\n\thandle /a/* {\n\t\tnormalize {\n\t\t\tmaintenance {\n\t\t\t\tenabled\n\t\t\t\tname a\n\t\t\t}\n\t\t}\n\t\treverse_proxy 127.0.0.1:1\n\t}\n}\n",
 	} {
