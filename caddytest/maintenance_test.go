@@ -649,22 +649,25 @@ func TestMaintenanceAPISurvivesReload(t *testing.T) {
 		maintStatus{On: true, Source: "api", RetryAfter: "60", SwitchedByAPI: true, Handlers: 1})
 
 	// A changed config: its new handler is in force (new message), and
-	// still under the API's switch.
-	startCaddy(t, cfg("second config"))
-	r = fetch(t, protoH1, request{path: "/app", header: text})
-	isMaint(t, "GET /app after loading a changed config", r, "60")
-	if !strings.Contains(string(r.body), "second config") {
-		t.Errorf("after loading a changed config the body is %q, want the new message", r.body)
-	}
-	checkMaintStatus(t, "after loading a changed config", maintState(t), name,
-		maintStatus{On: true, Source: "api", RetryAfter: "60", SwitchedByAPI: true, Handlers: 1})
-	if n := up.Hits("/app"); n != 0 {
-		t.Errorf("the upstream got %d requests during maintenance, want 0", n)
-	}
+	// still under the API's switch. A subtest, as startCaddy gives up on
+	// a test that has failed already.
+	t.Run("changed config", func(t *testing.T) {
+		startCaddy(t, cfg("second config"))
+		r := fetch(t, protoH1, request{path: "/app", header: text})
+		isMaint(t, "GET /app after loading a changed config", r, "60")
+		if !strings.Contains(string(r.body), "second config") {
+			t.Errorf("after loading a changed config the body is %q, want the new message", r.body)
+		}
+		checkMaintStatus(t, "after loading a changed config", maintState(t), name,
+			maintStatus{On: true, Source: "api", RetryAfter: "60", SwitchedByAPI: true, Handlers: 1})
+		if n := up.Hits("/app"); n != 0 {
+			t.Errorf("the upstream got %d requests during maintenance, want 0", n)
+		}
 
-	st := maintCall(t, adminAddr, http.MethodDelete, "/normalize/maintenance/"+name, "")
-	checkMaintStatus(t, "after DELETE", st, name, maintStatus{Handlers: 1})
-	isPassed(t, "GET /app after DELETE", fetch(t, protoH1, request{path: "/app"}), "/app")
+		st := maintCall(t, adminAddr, http.MethodDelete, "/normalize/maintenance/"+name, "")
+		checkMaintStatus(t, "after DELETE", st, name, maintStatus{Handlers: 1})
+		isPassed(t, "GET /app after DELETE", fetch(t, protoH1, request{path: "/app"}), "/app")
+	})
 }
 
 // TestMaintenanceBypass: excepted paths and allowlisted clients pass
@@ -677,7 +680,7 @@ func TestMaintenanceBypass(t *testing.T) {
 		"allow_ip 127.0.0.2/32 10.9.9.0/24", "except /health*")
 	startMaintCaddy(t, maintSite(nil, handle))
 
-	from := func(ip string, path string, header map[string]string) *wireResponse {
+	from := func(t *testing.T, ip string, path string, header map[string]string) *wireResponse {
 		t.Helper()
 		r, err := fetchFromIP(ip, request{path: path, header: header})
 		if err != nil {
@@ -687,45 +690,49 @@ func TestMaintenanceBypass(t *testing.T) {
 	}
 	xff := func(ip string) map[string]string { return map[string]string{"X-Forwarded-For": ip} }
 
-	isMaint(t, "GET /app from 127.0.0.1", from("127.0.0.1", "/app", nil), "30")
+	isMaint(t, "GET /app from 127.0.0.1", from(t, "127.0.0.1", "/app", nil), "30")
 	if n := up.Hits("/app"); n != 0 {
 		t.Errorf("the upstream got %d requests for /app from a client not allowed, want 0", n)
 	}
 	for _, p := range []string{"/health", "/healthz", "/health/live"} {
-		isPassed(t, "GET "+p+" (excepted) from 127.0.0.1", from("127.0.0.1", p, nil), p)
+		isPassed(t, "GET "+p+" (excepted) from 127.0.0.1", from(t, "127.0.0.1", p, nil), p)
 		if n := up.Hits(p); n != 1 {
 			t.Errorf("the upstream got %d requests for %s, want 1", n, p)
 		}
 	}
-	isPassed(t, "GET /app from 127.0.0.2 (allowed)", from("127.0.0.2", "/app", nil), "/app")
+	isPassed(t, "GET /app from 127.0.0.2 (allowed)", from(t, "127.0.0.2", "/app", nil), "/app")
 	if n := up.Hits("/app"); n != 1 {
 		t.Errorf("the upstream got %d requests for /app, want 1 (the allowed client's)", n)
 	}
-	isMaint(t, "GET /app from 127.0.0.3", from("127.0.0.3", "/app", nil), "30")
+	isMaint(t, "GET /app from 127.0.0.3", from(t, "127.0.0.3", "/app", nil), "30")
 
 	// No trusted proxies: a client cannot claim an allowed address.
 	before := up.Hits("/app")
 	for _, forged := range []string{"127.0.0.2", "10.9.9.9", "127.0.0.2, 127.0.0.1"} {
 		isMaint(t, "GET /app from 127.0.0.1 with X-Forwarded-For: "+forged+", no trusted proxies",
-			from("127.0.0.1", "/app", xff(forged)), "30")
+			from(t, "127.0.0.1", "/app", xff(forged)), "30")
 	}
 	if n := up.Hits("/app") - before; n != 0 {
 		t.Errorf("the upstream got %d requests with forged X-Forwarded-For, want 0", n)
 	}
 
 	// 127.0.0.1 a trusted proxy: its X-Forwarded-For names the client
-	// (client_ip_headers defaults to X-Forwarded-For).
-	startCaddy(t, maintSite([]string{"trusted_proxies static 127.0.0.1/32"}, handle))
-	isPassed(t, "GET /app via the trusted proxy for 127.0.0.2", from("127.0.0.1", "/app", xff("127.0.0.2")), "/app")
-	isPassed(t, "GET /app via the trusted proxy for 10.9.9.9", from("127.0.0.1", "/app", xff("10.9.9.9")), "/app")
-	isMaint(t, "GET /app via the trusted proxy for 127.0.0.3", from("127.0.0.1", "/app", xff("127.0.0.3")), "30")
-	isMaint(t, "GET /app from the trusted proxy itself", from("127.0.0.1", "/app", nil), "30")
-	// An untrusted client's header is still ignored.
-	isMaint(t, "GET /app from 127.0.0.3 (untrusted) with X-Forwarded-For: 127.0.0.2",
-		from("127.0.0.3", "/app", xff("127.0.0.2")), "30")
-	if n := up.Hits("/app") - before; n != 2 {
-		t.Errorf("the upstream got %d requests with trusted X-Forwarded-For, want 2", n)
-	}
+	// (client_ip_headers defaults to X-Forwarded-For). A subtest, as
+	// startCaddy gives up on a test that has failed already.
+	t.Run("trusted proxy", func(t *testing.T) {
+		startCaddy(t, maintSite([]string{"trusted_proxies static 127.0.0.1/32"}, handle))
+		before := up.Hits("/app")
+		isPassed(t, "GET /app via the trusted proxy for 127.0.0.2", from(t, "127.0.0.1", "/app", xff("127.0.0.2")), "/app")
+		isPassed(t, "GET /app via the trusted proxy for 10.9.9.9", from(t, "127.0.0.1", "/app", xff("10.9.9.9")), "/app")
+		isMaint(t, "GET /app via the trusted proxy for 127.0.0.3", from(t, "127.0.0.1", "/app", xff("127.0.0.3")), "30")
+		isMaint(t, "GET /app from the trusted proxy itself", from(t, "127.0.0.1", "/app", nil), "30")
+		// An untrusted client's header is still ignored.
+		isMaint(t, "GET /app from 127.0.0.3 (untrusted) with X-Forwarded-For: 127.0.0.2",
+			from(t, "127.0.0.3", "/app", xff("127.0.0.2")), "30")
+		if n := up.Hits("/app") - before; n != 2 {
+			t.Errorf("the upstream got %d requests with trusted X-Forwarded-For, want 2", n)
+		}
+	})
 }
 
 // TestMaintenanceFormats: the body is negotiated: a page for browsers
