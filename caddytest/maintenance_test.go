@@ -608,6 +608,30 @@ func TestMaintenanceAPIUntilExpires(t *testing.T) {
 	checkMaintStatus(t, "after until", maintState(t), name, maintStatus{Handlers: 1})
 }
 
+// TestMaintenanceAPIRemovedName: a name the running config no longer
+// has is as unknown to the API as one it never had: a switch to it is
+// refused with 404 (as for a name never configured), not stored to
+// ambush a later config that brings the name back.
+func TestMaintenanceAPIRemovedName(t *testing.T) {
+	needCaddy(t)
+	up := maintUpstream(t, "/app")
+	startMaintCaddy(t, maintSite(nil, maintHandle("", up.Addr(), "name removed-later")))
+	checkMaintStatus(t, "first config", maintState(t), "removed-later", maintStatus{Handlers: 1})
+	t.Run("after a config without it", func(t *testing.T) {
+		startCaddy(t, maintSite(nil, maintHandle("", up.Addr(), "name still-here")))
+		if st := maintState(t); len(st) != 1 {
+			t.Errorf("GET /normalize/maintenance: %v, want only still-here", st)
+		}
+		for _, name := range []string{"removed-later", "never-configured"} {
+			status, body, err := maintAdmin(adminAddr, http.MethodPost, "/normalize/maintenance/"+name, `{"enabled": true}`)
+			if err != nil || status != http.StatusNotFound {
+				t.Errorf("POST /normalize/maintenance/%s {\"enabled\": true} with no handler of that name: status %d (err %v), body %q; want 404",
+					name, status, err, body)
+			}
+		}
+	})
+}
+
 // TestMaintenanceAPISurvivesReload: an API switch outlives config loads,
 // a forced reload of the same config and a changed one, and is reported
 // as such; DELETE then hands back to the configuration.
