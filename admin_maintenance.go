@@ -121,20 +121,23 @@ func (a *AdminAPI) apply(r *http.Request, entries []*maintEntry, mk func(*maintE
 	return nil
 }
 
-// entriesNamed returns the entry called name, or every entry for "".
+// entriesNamed returns the entry called name, or every entry for "", of
+// the handlers in the running config.
 func entriesNamed(name string) ([]*maintEntry, error) {
 	maintMu.Lock()
 	defer maintMu.Unlock()
 	if name != "" {
 		e := maintEntries[name]
-		if e == nil {
+		if e == nil || !e.inUse() {
 			return nil, caddy.APIError{HTTPStatus: http.StatusNotFound, Err: fmt.Errorf("no maintenance handler named %q", name)}
 		}
 		return []*maintEntry{e}, nil
 	}
 	out := make([]*maintEntry, 0, len(maintEntries))
 	for _, e := range maintEntries {
-		out = append(out, e)
+		if e.inUse() {
+			out = append(out, e)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
 	return out, nil
@@ -158,9 +161,7 @@ func maintenanceStatuses(name string) map[string]maintenanceStatus {
 	out := make(map[string]maintenanceStatus, len(entries))
 	for _, e := range entries {
 		var st maintenanceStatus
-		if o := e.override.Load(); o != nil && !o.Cleared {
-			st.SwitchedByAPI = true
-		}
+		st.SwitchedByAPI = e.override.Load().inForce(time.Now())
 		st.Shared = e.shared.Load() != nil
 		e.mu.Lock()
 		st.Handlers = len(e.handlers)

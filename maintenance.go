@@ -185,7 +185,7 @@ func (m *Maintenance) refresh() (old, cur *maintState) {
 // current returns the state that applies now: an admin API switch that
 // has not expired, else the configured one.
 func (m *Maintenance) current() *maintState {
-	if o := m.entry.override.Load(); o != nil && !o.Cleared && (!o.On || o.Until.IsZero() || m.now().Before(o.Until)) {
+	if o := m.entry.override.Load(); o.inForce(m.now()) {
 		return o.maintState
 	}
 	return m.local.Load()

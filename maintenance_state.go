@@ -41,6 +41,12 @@ type maintOverride struct {
 	Updated time.Time
 }
 
+// inForce reports whether the switch decides the state at now: it has not
+// been cleared, and an "on" with an end has not reached it.
+func (o *maintOverride) inForce(now time.Time) bool {
+	return o != nil && !o.Cleared && (!o.On || o.Until.IsZero() || now.Before(o.Until))
+}
+
 func maintEntryFor(name string) *maintEntry {
 	maintMu.Lock()
 	defer maintMu.Unlock()
@@ -56,6 +62,13 @@ func (e *maintEntry) attach(m *Maintenance) {
 	e.mu.Lock()
 	e.handlers[m] = struct{}{}
 	e.mu.Unlock()
+}
+
+// inUse reports whether a handler of the running config has this name.
+func (e *maintEntry) inUse() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.handlers) > 0
 }
 
 func (e *maintEntry) detach(m *Maintenance) {

@@ -57,8 +57,11 @@ func TestRuleResetContent(t *testing.T) {
 			{name: "205-length", action: enforced,
 				upstream: upstream("HTTP/1.1 205 Reset Content", "hello", "Content-Length: 5"),
 				want:     cleared},
+			// With a Content-Type: without one, Go's server sniffs it from
+			// the first write, which races the header flush of a chunked
+			// body, so stock Caddy's own answer would vary.
 			{name: "205-chunked", action: enforced,
-				upstream: upstream("HTTP/1.1 205 Reset Content", "5\r\nhello\r\n0\r\n\r\n", "Transfer-Encoding: chunked"),
+				upstream: upstream("HTTP/1.1 205 Reset Content", "5\r\nhello\r\n0\r\n\r\n", "Transfer-Encoding: chunked", "Content-Type: text/plain"),
 				want:     cleared},
 			{name: "205-respond", action: enforced,
 				fixture: dateLine + `respond "form cleared" 205`,
