@@ -2,6 +2,7 @@ package caddytest
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -12,8 +13,9 @@ import (
 )
 
 // rawHandler answers one request on conn. br holds what was read past the
-// request head (the request body, or the bytes of an upgraded protocol).
-// The connection is closed when the handler returns.
+// request head (the bytes of an upgraded protocol); the request body has
+// been read off the wire already and is in req.Body. The connection is
+// closed when the handler returns.
 type rawHandler func(conn net.Conn, br *bufio.Reader, req *http.Request)
 
 // rawUpstream is an HTTP upstream that writes exact bytes, mistakes
@@ -115,8 +117,10 @@ func (u *rawUpstream) serveConn(conn net.Conn) {
 	}
 	if !isUpgrade(req) {
 		// Read the request body off the wire before answering, as a
-		// server would; an upgraded connection keeps its bytes in br.
-		_, _ = io.Copy(io.Discard, req.Body)
+		// server would, and keep it readable in req.Body for handlers
+		// that look at it; an upgraded connection keeps its bytes in br.
+		body, _ := io.ReadAll(req.Body)
+		req.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	h(conn, br, req)
 }
