@@ -3,6 +3,7 @@ package caddynormalize
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 )
@@ -10,7 +11,8 @@ import (
 // FuzzUnmarshalCaddyfile feeds arbitrary text as the block of the
 // normalize directive. Whatever it is, parsing must not panic; and what
 // parses must validate, with no configured header value able to split a
-// response (no CR, LF or NUL in it).
+// response (no CR, LF or NUL in it), and no delay in seconds may wrap
+// around as the time.Duration it becomes.
 //
 //	go test -run='^$' -fuzz=FuzzUnmarshalCaddyfile -fuzztime=60s .
 func FuzzUnmarshalCaddyfile(f *testing.F) {
@@ -74,6 +76,17 @@ func FuzzUnmarshalCaddyfile(f *testing.F) {
 		}
 		if err := h.Validate(); err != nil {
 			t.Fatalf("UnmarshalCaddyfile accepted %q, but Validate says: %v\nhandler: %+v", input, err, h)
+		}
+		// Delays are written in seconds and used as a time.Duration:
+		// what parses must be what takes effect, not a wrapped product.
+		delays := []int{h.RetryAfter}
+		if h.Maintenance != nil {
+			delays = append(delays, h.Maintenance.RetryAfter)
+		}
+		for _, secs := range delays {
+			if d := time.Duration(secs) * time.Second; d/time.Second != time.Duration(secs) {
+				t.Fatalf("UnmarshalCaddyfile accepted %q: %d seconds wrap to %v as a duration", input, secs, d)
+			}
 		}
 		values := []string{h.WWWAuthenticate, h.ProxyAuthenticate}
 		values = append(values, h.Allow...)
