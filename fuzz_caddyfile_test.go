@@ -48,6 +48,7 @@ func FuzzUnmarshalCaddyfile(f *testing.F) {
 		"retry_after -1",
 		"retry_after soon",
 		"retry_after 99999999999999999999",
+		"maintenance {\n\tretry_after 10000000000\n}",
 		"replace_errors 600",
 		"error_page 5xx",
 		"frobnicate",
