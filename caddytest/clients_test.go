@@ -98,6 +98,86 @@ func TestClientDisconnectMidResponse(t *testing.T) {
 	}
 }
 
+// TestClientLeavesBeforeAnswer: the client goes away while the upstream
+// has not answered yet. Caddy must cancel the upstream request (close its
+// connection), normalize must not take the cancellation for an upstream
+// failure to answer or count, and nothing may stay behind.
+func TestClientLeavesBeforeAnswer(t *testing.T) {
+	needCaddy(t)
+	up := newRawUpstream(t)
+	handleClean(up)
+	arrived, ended := make(chan struct{}, 1), make(chan struct{}, 1)
+	up.Handle("/pending", func(conn net.Conn, _ *bufio.Reader, _ *http.Request) {
+		arrived <- struct{}{}
+		waitClosed(conn) // answers nothing until Caddy hangs up
+		ended <- struct{}{}
+	})
+	clientSite(t, up)
+	checkClean(t, "warming up", "/n/clean")
+	base := goroutineBaseline()
+
+	for _, proto := range allProtos {
+		t.Run(proto, func(t *testing.T) {
+			before, series := readReport(t), violationSeries(t)
+			leave := make(chan struct{})
+			done := make(chan error, 1)
+			go func() { done <- requestThenLeave(proto, "/n/pending", leave) }()
+			select {
+			case <-arrived:
+			case <-time.After(ioTimeout):
+				t.Fatal("the request did not reach the upstream")
+			}
+			close(leave)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-ended:
+			case <-time.After(ioTimeout):
+				t.Fatalf("Caddy still held the upstream's connection %v after the client left", ioTimeout)
+			}
+			checkDelta(t, "a client gone before the answer", before, readReport(t), nil)
+			if after := violationSeries(t); fmt.Sprint(after) != fmt.Sprint(series) {
+				t.Errorf("%s moved: %v, then %v", violationsMetric, series, after)
+			}
+			checkClean(t, "a client gone before the answer", "/n/clean")
+			checkNoLeak(t, "a client gone before the answer", base)
+		})
+	}
+}
+
+// requestThenLeave GETs path over proto and goes away, without a
+// response, once leave is closed: h1 closes the connection, h2c cancels
+// the stream and closes the connection.
+func requestThenLeave(proto, path string, leave <-chan struct{}) error {
+	if proto == protoH1 {
+		conn, err := net.DialTimeout("tcp", siteAddr, ioTimeout)
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: localhost:9080\r\n\r\n"); err != nil {
+			conn.Close()
+			return err
+		}
+		<-leave
+		return conn.Close()
+	}
+	tr, closeConns := closableH2C()
+	defer closeConns()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-leave; cancel() }()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+siteAddr+path, nil)
+	res, err := (&http.Client{Transport: tr, Timeout: ioTimeout}).Do(req)
+	if err == nil {
+		res.Body.Close()
+		return fmt.Errorf("got %d, want no response before leaving", res.StatusCode)
+	}
+	if ctx.Err() == nil {
+		return err // failed for another reason than leaving
+	}
+	return nil
+}
+
 // readThenLeave GETs path over proto, reads n bytes of its body, and
 // closes the connection.
 func readThenLeave(proto, path string, n int64) (int64, error) {
@@ -120,8 +200,8 @@ func readThenLeave(proto, path string, n int64) (int64, error) {
 		}
 		return io.CopyN(io.Discard, res.Body, n)
 	}
-	tr := h2cTransport()
-	defer tr.CloseIdleConnections()
+	tr, closeConns := closableH2C()
+	defer closeConns()
 	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+siteAddr+path, nil)
@@ -260,18 +340,19 @@ func openSlow(proto, path string) (io.Reader, func(), error) {
 	}
 	tr := h2cTransport()
 	tr.DialContext = slowDial
+	tr, closeConns := closableH2CFrom(tr)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+siteAddr+path, nil)
 	res, err := (&http.Client{Transport: tr}).Do(req)
 	if err != nil {
 		cancel()
-		tr.CloseIdleConnections()
+		closeConns()
 		return nil, nil, err
 	}
 	closeAll := func() {
 		res.Body.Close()
 		cancel()
-		tr.CloseIdleConnections()
+		closeConns()
 	}
 	if res.StatusCode != http.StatusOK || res.ContentLength != slowSize {
 		closeAll()

@@ -344,8 +344,8 @@ func trimmed(b []byte) []byte {
 // arrived and reading the body ended with an error.
 func checkAbortedH2C(t *testing.T, what, path string, status int) {
 	t.Helper()
-	tr := h2cTransport()
-	defer tr.CloseIdleConnections()
+	tr, closeConns := closableH2C()
+	defer closeConns()
 	ctx, cancel := context.WithTimeout(context.Background(), faultWait)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+siteAddr+path, nil)

@@ -2,6 +2,7 @@ package caddytest
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"mime"
@@ -291,4 +292,41 @@ func closedAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	_ = ln.Close()
 	return addr
+}
+
+// closableH2C returns an h2c transport whose connections can all be
+// closed, busy or not: CloseIdleConnections leaves a connection whose
+// cancelled stream the transport has not yet accounted for, and with it
+// a goroutine on each side.
+func closableH2C() (*http.Transport, func()) {
+	return closableH2CFrom(h2cTransport())
+}
+
+// closableH2CFrom is closableH2C for a transport of the caller's.
+func closableH2CFrom(tr *http.Transport) (*http.Transport, func()) {
+	var (
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	dial := tr.DialContext
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: ioTimeout}).DialContext
+	}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dial(ctx, network, addr)
+		if err == nil {
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+		return c, err
+	}
+	return tr, func() {
+		tr.CloseIdleConnections()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			_ = c.Close()
+		}
+	}
 }
