@@ -24,14 +24,18 @@ import (
 
 // clientSite starts Caddy with /n/: normalize (default setup), a HEAD
 // fixture, and reverse_proxy to up without any timeout, so that only the
-// client's behaviour ends an exchange.
+// client's behaviour ends an exchange; and /refused/, normalize before a
+// reverse_proxy to a port nothing listens on.
 func clientSite(t *testing.T, up *rawUpstream) {
 	t.Helper()
-	startCaddy(t, proxySite(proxyRoute{
-		name:     "n",
-		upstream: up.Addr(),
-		fixtures: []fixture{{path: "/headbody", handler: dateLine + "header Content-Length 5\n" + `respond "hello" 200`}},
-	}))
+	startCaddy(t, proxySite(
+		proxyRoute{
+			name:     "n",
+			upstream: up.Addr(),
+			fixtures: []fixture{{path: "/headbody", handler: dateLine + "header Content-Length 5\n" + `respond "hello" 200`}},
+		},
+		proxyRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
+	))
 }
 
 // streamUpstream answers path with a 200 declaring size bytes and sends
@@ -417,6 +421,28 @@ func TestClientExpectContinue(t *testing.T) {
 	}
 	if n := up.Hits("/echo"); n != 1 {
 		t.Errorf("the upstream was asked %d times, want once", n)
+	}
+
+	// An upstream that cannot be reached: the generated 502 answers the
+	// request, whether or not the body was asked for, and the client is
+	// not left waiting to send it.
+	expect := fmt.Sprintf("POST /refused/echo HTTP/1.1\r\nHost: localhost:9080\r\nContent-Type: text/plain\r\n"+
+		"Content-Length: %d\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", len(payload))
+	raw, err := rawExchange(expect, ioTimeout)
+	if err != nil && !bytes.Contains(raw, []byte("\r\n\r\n")) {
+		t.Fatalf("Expect: 100-continue to a refused upstream: %v (got %q)", err, raw)
+	}
+	got, err = parseH1Response(raw, http.MethodPost)
+	switch {
+	case err != nil:
+		t.Errorf("Expect: 100-continue to a refused upstream: %v: %q", err, raw)
+	default:
+		checkGenerated(t, "Expect: 100-continue to a refused upstream", got, http.StatusBadGateway, "")
+		for _, ir := range got.interim {
+			if ir.status != http.StatusContinue {
+				t.Errorf("Expect: 100-continue to a refused upstream: interim %d", ir.status)
+			}
+		}
 	}
 	checkDelta(t, "Expect: 100-continue", before, readReport(t), nil)
 	checkClean(t, "Expect: 100-continue", "/n/clean")
