@@ -32,6 +32,17 @@
 //   - badconfig_test.go: configurations that must be refused.
 //   - order_test.go: the directive's place in Caddy's handler order.
 //   - stock_test.go: controls showing that stock Caddy passes the defects.
+//   - reliability_test.go: helpers of the four files below (a site whose
+//     reverse_proxy takes a block, goroutine-leak check, heap sampler).
+//   - faults_test.go: upstreams that refuse, stall, reset, send garbage,
+//     huge or 10,000-field headers, a 1 GiB body, or close after a 1xx.
+//   - clients_test.go: clients that leave, read slowly, send Expect:
+//     100-continue, pipeline, or hold a WebSocket open.
+//   - load_test.go: a bounded mixed load over HTTP/1.1 and h2c
+//     (NORMALIZE_LOAD=full for 200 connections and 100,000 requests,
+//     NORMALIZE_LOAD_SUMMARY=<file> for its one-line summary).
+//   - security_test.go: header injection from the request, echoes in
+//     generated bodies, admin routes on the site port, bad values at load.
 package caddytest
 
 import (
