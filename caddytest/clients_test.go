@@ -29,12 +29,12 @@ import (
 func clientSite(t *testing.T, up *rawUpstream) {
 	t.Helper()
 	startCaddy(t, proxySite(
-		proxyRoute{
+		faultRoute{
 			name:     "n",
 			upstream: up.Addr(),
 			fixtures: []fixture{{path: "/headbody", handler: dateLine + "header Content-Length 5\n" + `respond "hello" 200`}},
 		},
-		proxyRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
+		faultRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
 	))
 }
 

@@ -212,10 +212,10 @@ func faultSite(t *testing.T, up *rawUpstream) {
 	t.Helper()
 	bigHeader := []string{"dial_timeout 500ms", "response_header_timeout 10s", "read_timeout 1s"}
 	startCaddy(t, proxySite(
-		proxyRoute{name: "f", upstream: up.Addr(), transport: shortTimeouts},
-		proxyRoute{name: "big", upstream: up.Addr(), transport: bigHeader},
-		proxyRoute{name: "small", upstream: up.Addr(), transport: append([]string{"max_response_header 64KiB"}, bigHeader...)},
-		proxyRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
+		faultRoute{name: "f", upstream: up.Addr(), transport: shortTimeouts},
+		faultRoute{name: "big", upstream: up.Addr(), transport: bigHeader},
+		faultRoute{name: "small", upstream: up.Addr(), transport: append([]string{"max_response_header 64KiB"}, bigHeader...)},
+		faultRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
 	))
 }
 

@@ -286,7 +286,7 @@ func TestLoad(t *testing.T) {
 			fixtures = append(fixtures, fixture{path: "/" + c.name, handler: c.fixture})
 		}
 	}
-	startCaddy(t, proxySite(proxyRoute{
+	startCaddy(t, proxySite(faultRoute{
 		name:      "load",
 		normalize: loadSettings,
 		fixtures:  fixtures,

@@ -21,9 +21,9 @@ import (
 // takes a block, a goroutine-leak check, a heap sampler, and raw
 // exchanges that keep what a client saw when a stream breaks.
 
-// proxyRoute is one path prefix of a site built by proxySite: requests
+// faultRoute is one path prefix of a site built by proxySite: requests
 // for /<name>/x reach its handlers as /x.
-type proxyRoute struct {
+type faultRoute struct {
 	name      string
 	normalize []string // sub-directives; nil: normalize without a block
 	stock     bool     // no normalize at all
@@ -35,7 +35,7 @@ type proxyRoute struct {
 
 // proxySite builds a Caddyfile: the global block and a site on :9080
 // with routes.
-func proxySite(routes ...proxyRoute) string {
+func proxySite(routes ...faultRoute) string {
 	var b strings.Builder
 	b.WriteString(globalOptions)
 	b.WriteString("\n:9080 {\n")

@@ -23,7 +23,7 @@ import (
 func securitySite(t *testing.T, up *rawUpstream) {
 	t.Helper()
 	startCaddy(t, proxySite(
-		proxyRoute{
+		faultRoute{
 			name:      "n",
 			normalize: []string{"maintenance {", "\tname sec", "}"},
 			upstream:  up.Addr(),
@@ -37,7 +37,7 @@ func securitySite(t *testing.T, up *rawUpstream) {
 					dateLine + "respond 302"},
 			},
 		},
-		proxyRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
+		faultRoute{name: "refused", upstream: closedAddr(t), transport: shortTimeouts},
 	))
 }
 

@@ -140,6 +140,14 @@ func (w *ResponseWriter) replaceInvalid() {
 	}
 	w.body = bodyDone
 	w.n.writeError(w.rw, w.req, http.StatusBadGateway)
+	w.flushGenerated()
+}
+
+// flushGenerated sends a response generated in place of the handler's at
+// once: the client need not wait while the handler's body, which is
+// dropped, drains from a slow or stalled upstream.
+func (w *ResponseWriter) flushGenerated() {
+	_ = http.NewResponseController(w.rw).Flush()
 }
 
 // replaceBody answers with a generated error body in place of the
@@ -152,6 +160,7 @@ func (w *ResponseWriter) replaceBody(code int) {
 	}
 	w.body = bodyDone
 	w.n.writeError(w.rw, w.req, code)
+	w.flushGenerated()
 }
 
 // entityFields describe content; they go with content that is replaced.
