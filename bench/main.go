@@ -69,11 +69,17 @@ func main() {
 		// Warm both up.
 		runWrk("http://127.0.0.1:9201"+p, *conns, 2*time.Second)
 		runWrk("http://127.0.0.1:9202"+p, *conns, 2*time.Second)
+		type target struct {
+			name string
+			port int
+		}
 		for i := 0; i < *rounds; i++ {
-			for _, t := range []struct {
-				name string
-				port int
-			}{{"plain", 9201}, {"normalize", 9202}} {
+			// A B, then B A: drift on a shared machine falls on both.
+			order := []target{{"plain", 9201}, {"normalize", 9202}}
+			if i%2 == 1 {
+				order[0], order[1] = order[1], order[0]
+			}
+			for _, t := range order {
 				rps, p99 := runWrk(fmt.Sprintf("http://127.0.0.1:%d%s", t.port, p), *conns, *duration)
 				r := results[p][t.name]
 				r.rps = append(r.rps, rps)
@@ -85,13 +91,17 @@ func main() {
 
 	fmt.Printf("\nmachine: %s, %d cores; %s", runtime.GOARCH, runtime.NumCPU(), version)
 	fmt.Printf("rounds: %d x %s, %d connections, alternating plain/normalize\n\n", *rounds, *duration, *conns)
-	fmt.Println("| path | plain req/s | normalize req/s | ratio | plain p99 | normalize p99 | p99 ratio |")
-	fmt.Println("|---|---|---|---|---|---|---|")
+	fmt.Println("| path | plain req/s | normalize req/s | ratio of medians | median of round ratios | plain p99 | normalize p99 | p99 ratio |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
 	for _, p := range paths {
 		a, b := results[p]["plain"], results[p]["normalize"]
 		ra, rb := median(a.rps), median(b.rps)
 		la, lb := median(a.p99), median(b.p99)
-		fmt.Printf("| %s | %.0f | %.0f | %.3f | %.2f ms | %.2f ms | %.3f |\n", p, ra, rb, rb/ra, la, lb, lb/la)
+		var paired []float64
+		for i := range a.rps {
+			paired = append(paired, b.rps[i]/a.rps[i])
+		}
+		fmt.Printf("| %s | %.0f | %.0f | %.3f | %.3f | %.2f ms | %.2f ms | %.3f |\n", p, ra, rb, rb/ra, median(paired), la, lb, lb/la)
 	}
 
 	if *bigMiB > 0 {
