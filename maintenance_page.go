@@ -3,6 +3,7 @@ package caddynormalize
 import (
 	"html/template"
 	"net/http"
+	"strconv"
 	"time"
 
 	"go.uber.org/zap"
@@ -30,7 +31,7 @@ p.when{color:#555}
 <main>
 <h1>Down for maintenance</h1>
 <p id="message">{{if .Message}}{{.Message}}{{else}}This service is undergoing maintenance and will be back shortly.{{end}}</p>
-<p class="when">{{if .Until}}Expected back by <time datetime="{{.UntilISO}}">{{.Until}}</time>.{{else if .RefreshSeconds}}Please try again in a few minutes; this page reloads by itself.{{end}}</p>
+<p class="when">{{if .Until}}Expected back by <time datetime="{{.UntilISO}}">{{.Until}}</time>.{{else if .RetryIn}}Please try again in {{.RetryIn}}; this page reloads by itself.{{end}}</p>
 </main>
 </body>
 </html>
@@ -42,7 +43,21 @@ type maintenancePageData struct {
 	errorPage
 	Until          string // HTTP-date of the known end, if any
 	UntilISO       string
-	RefreshSeconds int64 // seconds until Retry-After has passed
+	RefreshSeconds int64  // seconds until Retry-After has passed
+	RetryIn        string // the same for people: "about 5 minutes"
+}
+
+// humanDelay says secs for people, rounded to minutes past two minutes.
+func humanDelay(secs int64) string {
+	switch {
+	case secs <= 1:
+		return "a moment"
+	case secs < 120:
+		return strconv.FormatInt(secs, 10) + " seconds"
+	case secs < 2*3600:
+		return "about " + strconv.FormatInt((secs+30)/60, 10) + " minutes"
+	}
+	return "about " + strconv.FormatInt((secs+1800)/3600, 10) + " hours"
 }
 
 // writeMaintenancePage writes the maintenance page as a 503.
@@ -62,6 +77,7 @@ func (h *Handler) writeMaintenancePage(w http.ResponseWriter, r *http.Request, s
 		if data.RefreshSeconds < 1 {
 			data.RefreshSeconds = 1
 		}
+		data.RetryIn = humanDelay(data.RefreshSeconds)
 	}
 	if !s.Until.IsZero() {
 		data.Until = responses.RetryAfterDate(s.Until)

@@ -110,3 +110,15 @@ func TestParsePrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestHumanDelay(t *testing.T) {
+	for secs, want := range map[int64]string{
+		0: "a moment", 1: "a moment", 45: "45 seconds", 119: "119 seconds",
+		120: "about 2 minutes", 600: "about 10 minutes", 7199: "about 120 minutes",
+		7200: "about 2 hours", 86400: "about 24 hours",
+	} {
+		if got := humanDelay(secs); got != want {
+			t.Errorf("humanDelay(%d) = %q, want %q", secs, got, want)
+		}
+	}
+}
