@@ -647,25 +647,7 @@ func TestClientWebSocketHeld(t *testing.T) {
 	base := goroutineBaseline()
 	before := readReport(t)
 
-	conn, err := net.DialTimeout("tcp", siteAddr, ioTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(4 * ioTimeout))
-	_, err = io.WriteString(conn, "GET /n/ws HTTP/1.1\r\nHost: localhost:9080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(conn)
-	res, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatalf("reading the handshake response: %v", err)
-	}
-	if res.StatusCode != http.StatusSwitchingProtocols || res.Header.Get("Sec-WebSocket-Accept") != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
-		t.Fatalf("handshake: %d, Sec-WebSocket-Accept %q; want 101, s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", res.StatusCode, res.Header.Get("Sec-WebSocket-Accept"))
-	}
+	conn, br, _ := websocketHandshake(t, "/n/ws", 4*ioTimeout)
 
 	// Held open for about 2 seconds: a message every 200ms, one of them
 	// larger than a small frame, and a ping.

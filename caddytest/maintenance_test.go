@@ -239,27 +239,7 @@ func maintWait(t *testing.T, limit time.Duration, what string, cond func() (bool
 // fetchFromIP is fetchH1 over a connection from the local address
 // localIP (a loopback address) to the site.
 func fetchFromIP(localIP string, req request) (*wireResponse, error) {
-	d := net.Dialer{Timeout: ioTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(localIP)}}
-	conn, err := d.Dial("tcp", siteAddr)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(ioTimeout))
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: localhost:9080\r\nConnection: close\r\n", req.verb(), req.path)
-	for _, k := range sortedKeys(req.header) {
-		fmt.Fprintf(&b, "%s: %s\r\n", k, req.header[k])
-	}
-	b.WriteString("\r\n")
-	if _, err := io.WriteString(conn, b.String()); err != nil {
-		return nil, err
-	}
-	raw, err := io.ReadAll(conn)
-	if err != nil {
-		return nil, fmt.Errorf("reading response: %w (got %q)", err, raw)
-	}
-	return parseH1Response(raw, req.verb())
+	return fetchH1With(&net.Dialer{Timeout: ioTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(localIP)}}, req)
 }
 
 // maintDescribe sums up a response for failure messages.

@@ -134,29 +134,7 @@ func TestStreamingWebSocket(t *testing.T) {
 	streamSite(t, up)
 	before := readReport(t)
 
-	conn, err := net.DialTimeout("tcp", siteAddr, ioTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(ioTimeout))
-	// The handshake of RFC 6455 §1.2, whose accept value is known.
-	_, err = io.WriteString(conn, "GET /n/ws HTTP/1.1\r\nHost: localhost:9080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
-		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	br := bufio.NewReader(conn)
-	res, err := http.ReadResponse(br, nil)
-	if err != nil {
-		t.Fatalf("reading the handshake response: %v", err)
-	}
-	if res.StatusCode != http.StatusSwitchingProtocols {
-		t.Fatalf("status %d, want 101", res.StatusCode)
-	}
-	if got := res.Header.Get("Sec-WebSocket-Accept"); got != "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" {
-		t.Errorf("Sec-WebSocket-Accept %q, want s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", got)
-	}
+	conn, br, res := websocketHandshake(t, "/n/ws", ioTimeout)
 	if !strings.EqualFold(res.Header.Get("Upgrade"), "websocket") {
 		t.Errorf("Upgrade %q, want websocket", res.Header.Get("Upgrade"))
 	}
@@ -306,4 +284,33 @@ func TestStreamingLargeBody(t *testing.T) {
 			})
 		}
 	}
+}
+
+// websocketHandshake opens a connection to the site, sends the WebSocket
+// handshake of RFC 6455 §1.2 (whose accept value is known) for path, and
+// checks the 101. The connection, closed at the end of the test, has
+// deadline d; br reads what follows the 101.
+func websocketHandshake(t *testing.T, path string, d time.Duration) (net.Conn, *bufio.Reader, *http.Response) {
+	t.Helper()
+	conn, err := net.DialTimeout("tcp", siteAddr, ioTimeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	_ = conn.SetDeadline(time.Now().Add(d))
+	_, err = io.WriteString(conn, "GET "+path+" HTTP/1.1\r\nHost: localhost:9080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(conn)
+	res, err := http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatalf("reading the handshake response: %v", err)
+	}
+	const accept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+	if res.StatusCode != http.StatusSwitchingProtocols || res.Header.Get("Sec-WebSocket-Accept") != accept {
+		t.Fatalf("handshake: %d, Sec-WebSocket-Accept %q; want 101, %s", res.StatusCode, res.Header.Get("Sec-WebSocket-Accept"), accept)
+	}
+	return conn, br, res
 }

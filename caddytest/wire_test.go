@@ -82,7 +82,12 @@ func tryFetch(proto string, req request) (*wireResponse, error) {
 // fetchH1 writes the request over a fresh TCP connection, asks Caddy to
 // close it after the response, reads everything until EOF and parses it.
 func fetchH1(req request) (*wireResponse, error) {
-	conn, err := net.DialTimeout("tcp", siteAddr, ioTimeout)
+	return fetchH1With(&net.Dialer{Timeout: ioTimeout}, req)
+}
+
+// fetchH1With is fetchH1 over a connection that d dials.
+func fetchH1With(d *net.Dialer, req request) (*wireResponse, error) {
+	conn, err := d.Dial("tcp", siteAddr)
 	if err != nil {
 		return nil, err
 	}
