@@ -172,7 +172,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.ArgErr()
 			}
 			if _, err := responses.ParseFormat(d.Val()); err != nil {
-				return d.Errf("error_format: %v", err)
+				return d.Errf("error_format %q: %v", d.Val(), err)
 			}
 			h.ErrorFormat = d.Val()
 			if d.NextArg() {

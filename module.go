@@ -240,7 +240,7 @@ func (h *Handler) options() (normalize.Options, error) {
 	if h.ErrorFormat != "" {
 		f, err := responses.ParseFormat(h.ErrorFormat)
 		if err != nil {
-			return opts, fmt.Errorf("error_format: %v", err)
+			return opts, fmt.Errorf("error_format %q: %v", h.ErrorFormat, err)
 		}
 		opts.ErrorFormat = f
 	}
