@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loadConfig posts a Caddyfile to the admin endpoint's /load and returns
@@ -14,27 +15,17 @@ import (
 // member, or the whole body if it is not such JSON).
 func loadConfig(t *testing.T, cfg string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+adminAddr+"/load", strings.NewReader(cfg))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "text/caddyfile")
-	// A fresh connection each time: the admin endpoint may close one
-	// after an error, and a POST is not retried on a stale one.
-	client := &http.Client{Timeout: ioTimeout, Transport: &http.Transport{DisableKeepAlives: true}}
-	res, err := client.Do(req)
+	status, body, err := adminRequest(http.MethodPost, "/load", "text/caddyfile", cfg)
 	if err != nil {
 		t.Fatalf("POST /load: %v", err)
 	}
-	defer res.Body.Close()
-	body, _ := io.ReadAll(res.Body)
 	var msg struct {
 		Error string `json:"error"`
 	}
 	if json.Unmarshal(body, &msg) == nil && msg.Error != "" {
-		return res.StatusCode, msg.Error
+		return status, msg.Error
 	}
-	return res.StatusCode, string(body)
+	return status, string(body)
 }
 
 func TestBadConfigsRefused(t *testing.T) {
@@ -86,4 +77,37 @@ func TestBadConfigsRefused(t *testing.T) {
 	if got.header.Get("Allow") != "GET, HEAD" {
 		t.Errorf("after the refused loads: Allow %q, want \"GET, HEAD\" from the config still running", got.header.Get("Allow"))
 	}
+}
+
+// adminRequest sends a request to Caddy's admin endpoint on a fresh
+// connection and returns the status and body of its answer. A /load makes
+// Caddy start a new admin server and stop the old one, also when the
+// config is refused and rolled back, so a request the old one accepted
+// just then can see its connection close: such a failure is sent again,
+// twice at most (the requests made here are refused loads and reads).
+func adminRequest(method, path, contentType, body string) (int, []byte, error) {
+	client := &http.Client{Timeout: ioTimeout, Transport: &http.Transport{DisableKeepAlives: true}}
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		if attempt > 0 {
+			time.Sleep(100 * time.Millisecond)
+		}
+		var req *http.Request
+		req, err = http.NewRequest(method, "http://"+adminAddr+path, strings.NewReader(body))
+		if err != nil {
+			return 0, nil, err
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
+		}
+		var res *http.Response
+		res, err = client.Do(req)
+		if err != nil {
+			continue
+		}
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, b, err
+	}
+	return 0, nil, err
 }

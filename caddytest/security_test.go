@@ -3,7 +3,6 @@ package caddytest
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -257,22 +256,16 @@ func maintenanceOn(t *testing.T, on bool) bool {
 // and body.
 func adminDo(t *testing.T, method, path, body string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, "http://"+adminAddr+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	contentType := ""
 	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
+		contentType = "application/json"
 	}
-	client := &http.Client{Timeout: ioTimeout, Transport: &http.Transport{DisableKeepAlives: true}}
-	res, err := client.Do(req)
+	status, b, err := adminRequest(method, path, contentType, body)
 	if err != nil {
 		t.Errorf("%s %s: %v", method, path, err)
 		return 0, ""
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	return status, string(b)
 }
 
 func TestSecurityControlCharsRefusedAtLoad(t *testing.T) {
