@@ -9,9 +9,9 @@ import (
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 )
 
-// adaptedHandler adapts a Caddyfile site and returns the JSON of its
-// normalize handler.
-func adaptedHandler(t *testing.T, caddyfileText string) map[string]any {
+// adaptedHandlers adapts a Caddyfile and returns the JSON of the
+// handlers of its server's routes, in order.
+func adaptedHandlers(t *testing.T, caddyfileText string) []map[string]any {
 	t.Helper()
 	out, _, err := caddyconfig.GetAdapter("caddyfile").Adapt([]byte(caddyfileText), nil)
 	if err != nil {
@@ -31,16 +31,26 @@ func adaptedHandler(t *testing.T, caddyfileText string) map[string]any {
 	if err := json.Unmarshal(out, &cfg); err != nil {
 		t.Fatal(err)
 	}
+	var handlers []map[string]any
 	for _, srv := range cfg.Apps.HTTP.Servers {
 		for _, r := range srv.Routes {
-			for _, h := range r.Handle {
-				if h["handler"] == "normalize" {
-					return h
-				}
-			}
+			handlers = append(handlers, r.Handle...)
 		}
 	}
-	t.Fatalf("no normalize handler in %s", out)
+	return handlers
+}
+
+// adaptedHandler adapts a Caddyfile site and returns the JSON of its
+// normalize handler.
+func adaptedHandler(t *testing.T, caddyfileText string) map[string]any {
+	t.Helper()
+	handlers := adaptedHandlers(t, caddyfileText)
+	for _, h := range handlers {
+		if h["handler"] == "normalize" {
+			return h
+		}
+	}
+	t.Fatalf("no normalize handler in %v", handlers)
 	return nil
 }
 

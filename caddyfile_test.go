@@ -1,7 +1,6 @@
 package caddynormalize
 
 import (
-	"encoding/json"
 	"reflect"
 	"strconv"
 	"strings"
@@ -289,29 +288,9 @@ func TestCaddyfileOrder(t *testing.T) {
 			if where == "last" {
 				cf = ":8080 {\n" + body + "\tnormalize\n}\n"
 			}
-			out, _, err := caddyconfig.GetAdapter("caddyfile").Adapt([]byte(cf), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var cfg struct {
-				Apps struct {
-					HTTP struct {
-						Servers map[string]struct {
-							Routes []struct {
-								Handle []map[string]any `json:"handle"`
-							} `json:"routes"`
-						} `json:"servers"`
-					} `json:"http"`
-				} `json:"apps"`
-			}
-			if err := json.Unmarshal(out, &cfg); err != nil {
-				t.Fatal(err)
-			}
 			var order []string
-			for _, r := range cfg.Apps.HTTP.Servers["srv0"].Routes {
-				for _, h := range r.Handle {
-					order = append(order, h["handler"].(string))
-				}
+			for _, h := range adaptedHandlers(t, cf) {
+				order = append(order, h["handler"].(string))
 			}
 			pos := func(name string) int {
 				for i, h := range order {
