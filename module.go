@@ -191,15 +191,17 @@ func (h *Handler) Cleanup() error {
 
 // Validate checks the configuration.
 func (h *Handler) Validate() error {
-	_, err := h.options()
+	opts, err := h.options()
 	if err != nil {
 		return err
 	}
-	return nil
+	// The engine checks the field values it is given.
+	_, err = normalize.New(opts)
+	return err
 }
 
-// options turns the JSON configuration into the engine's Options, and
-// fails on anything the engine could not use.
+// options turns the JSON configuration into the engine's Options; the
+// engine's New checks the field values.
 func (h *Handler) options() (normalize.Options, error) {
 	var opts normalize.Options
 	if h.Mode != "" {
@@ -248,10 +250,6 @@ func (h *Handler) options() (normalize.Options, error) {
 		if _, _, err := normalize.ParseStatusPattern(pattern); err != nil {
 			return opts, fmt.Errorf("error_page: %v", err)
 		}
-	}
-	// normalize.New validates the field values; run it for its verdict.
-	if _, err := normalize.New(opts); err != nil {
-		return opts, err
 	}
 	return opts, nil
 }

@@ -175,10 +175,13 @@ func (w *ResponseWriter) Error(code int) {
 	}
 	w.status = code
 	w.body = bodyDone
-	h := w.rw.Header()
-	if (code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests) && w.n.retryAfter != "" {
-		if _, ok := h[responses.HeaderRetryAfter]; !ok {
-			h[responses.HeaderRetryAfter] = []string{w.n.retryAfter}
+	if w.n.retryAfter != "" {
+		// The catalogue's rules say which statuses want Retry-After.
+		h := w.rw.Header()
+		for _, v := range responses.AppendViolations(w.vbuf[:0], w.req.Method, code, h, false) {
+			if v.Rule == responses.RuleRetryAfterMissing {
+				h[responses.HeaderRetryAfter] = []string{w.n.retryAfter}
+			}
 		}
 	}
 	w.n.writeError(w.rw, w.req, code)
