@@ -1,6 +1,9 @@
 package responses
 
-import "strconv"
+import (
+	"net/http"
+	"strconv"
+)
 
 // Class is the class of a status code: its first digit (RFC 9110 §15).
 type Class int
@@ -92,23 +95,37 @@ type Status struct {
 	// default (RFC 9110 §15.1).
 	Cacheable bool
 	// Fields lists the header fields a sender generates with this status,
-	// each with its requirement level. The slice is shared with the
-	// catalogue: do not modify it.
+	// each with its requirement level. Lookup and All return a copy of
+	// it: changing it changes nothing for other callers.
 	Fields []Field
 }
 
 // Ref returns the status's reference as "RFC 9110 §15.5.6".
 func (s Status) Ref() string { return s.RFC + " §" + s.Section }
 
-// Requires reports the level at which field is asked for with this
-// status, or 0 when the catalogue does not name it.
+// Requires reports the level at which field (in any case) is asked for
+// with this status, or 0 when the catalogue does not name it.
 func (s Status) Requires(field string) Level {
+	field = http.CanonicalHeaderKey(field)
 	for _, f := range s.Fields {
 		if f.Name == field {
 			return f.Level
 		}
 	}
 	return 0
+}
+
+// mustField returns the first field, Date aside, that the sender of the
+// status MUST generate whatever the request: one a constructor has to
+// take. The fields a 206 or 304 repeats from a 200 are not: whether they
+// are due depends on the 200.
+func (s *Status) mustField() (Field, bool) {
+	for _, f := range s.Fields {
+		if f.Level == Must && f.Name != HeaderDate && f.Note != ifIn200 {
+			return f, true
+		}
+	}
+	return Field{}, false
 }
 
 // Header field names used by the catalogue.
@@ -264,11 +281,11 @@ func init() {
 	}
 }
 
-// Lookup returns the catalogue entry for code. For a code the catalogue
-// does not list, ok is false.
+// Lookup returns a copy of the catalogue entry for code. For a code the
+// catalogue does not list, ok is false.
 func Lookup(code int) (s Status, ok bool) {
 	if p := lookup(code); p != nil {
-		return *p, true
+		return p.clone(), true
 	}
 	return Status{}, false
 }
@@ -283,10 +300,20 @@ func lookup(code int) *Status {
 	return nil
 }
 
-// All returns every entry of the catalogue, in order of code.
+// clone returns a copy of s that shares no memory with the catalogue.
+func (s *Status) clone() Status {
+	c := *s
+	c.Fields = append([]Field(nil), s.Fields...)
+	return c
+}
+
+// All returns every entry of the catalogue, in order of code. The entries
+// are copies: changing them changes nothing for other callers.
 func All() []Status {
 	out := make([]Status, len(table))
-	copy(out, table)
+	for i := range table {
+		out[i] = table[i].clone()
+	}
 	return out
 }
 

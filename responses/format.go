@@ -42,7 +42,7 @@ var formatTypes = [...]string{
 // "html" or "text", in any case.
 func ParseFormat(s string) (Format, error) {
 	for f, name := range formatNames {
-		if equalFoldASCII(s, name) {
+		if equalFold(s, name) {
 			return Format(f), nil
 		}
 	}

@@ -110,11 +110,11 @@ func (r *mediaRange) specificity(typ, sub string) int {
 	switch {
 	case r.typ == "*":
 		return specAny
-	case !equalFoldASCII(r.typ, typ):
+	case !equalFold(r.typ, typ):
 		return specNone
 	case r.sub == "*":
 		return specType
-	case !equalFoldASCII(r.sub, sub):
+	case !equalFold(r.sub, sub):
 		return specNone
 	case r.charset:
 		return specExactUTF
@@ -179,12 +179,12 @@ func parseMediaRange(s string) (r mediaRange, ok bool) {
 		if !ok {
 			return r, false
 		}
-		if equalFoldASCII(name, "q") {
+		if equalFold(name, "q") {
 			r.q, ok = parseQValue(value)
 			// What follows the weight is accept-ext, which no offer has.
 			return r, ok
 		}
-		if equalFoldASCII(name, "charset") && equalFoldASCII(unquote(value), "utf-8") {
+		if equalFold(name, "charset") && equalFold(unquote(value), "utf-8") {
 			r.charset = true
 		} else {
 			r.other = true
@@ -274,4 +274,25 @@ func trimOWS(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
+}
+
+// equalFold reports whether a and b are equal under ASCII case folding,
+// as tokens compare.
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		ca, cb := a[i], b[i]
+		if 'A' <= ca && ca <= 'Z' {
+			ca += 'a' - 'A'
+		}
+		if 'A' <= cb && cb <= 'Z' {
+			cb += 'a' - 'A'
+		}
+		if ca != cb {
+			return false
+		}
+	}
+	return true
 }
