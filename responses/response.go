@@ -89,6 +89,8 @@ func MustBuild(resp *Response, err error) *Response {
 // A Response with a 1xx status writes an interim response, after which
 // the caller writes the final one; its header fields stay in the
 // ResponseWriter's header map and are sent with the final response too.
+// Giving content to a status that cannot carry any panics (see WithBody):
+// ask ContentAllowed first when the code comes from data.
 func New(code int) (*Response, error) {
 	switch s := lookup(code); {
 	case !ValidCode(code):
