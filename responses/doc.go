@@ -74,7 +74,9 @@
 // WithProblem gives a Response one; WriteError writes a complete error
 // response without building one; both negotiate the format on the
 // request's Accept field (Negotiate) unless told one (Format).
-// AppendErrorBody renders the body alone.
+// AppendErrorBody renders the body alone. WriteError writes the status it
+// is given: the fields that status requires (Allow on 405, ...) are the
+// caller's to set first, where a constructor would have asked for them.
 //
 // # Field syntax
 //

@@ -42,7 +42,7 @@ var formatTypes = [...]string{
 // "html" or "text", in any case.
 func ParseFormat(s string) (Format, error) {
 	for f, name := range formatNames {
-		if equalFold(s, name) {
+		if equalFoldASCII(s, name) {
 			return Format(f), nil
 		}
 	}

@@ -108,11 +108,11 @@ func Redirect(code int, location string, schemes ...string) (*Response, error) {
 // https nor one of allowed.
 func checkRedirectScheme(location string, allowed []string) error {
 	scheme := uriScheme(location)
-	if scheme == "" || equalFold(scheme, "http") || equalFold(scheme, "https") {
+	if scheme == "" || equalFoldASCII(scheme, "http") || equalFoldASCII(scheme, "https") {
 		return nil
 	}
 	for _, s := range allowed {
-		if equalFold(scheme, s) {
+		if equalFoldASCII(scheme, s) {
 			return nil
 		}
 	}

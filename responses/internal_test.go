@@ -18,14 +18,6 @@ func TestContentRange(t *testing.T) {
 	}
 }
 
-func TestNewProblem(t *testing.T) {
-	p := newProblem(429, "slow down")
-	want := Problem{Type: "about:blank", Title: "Too Many Requests", Status: 429, Detail: "slow down"}
-	if p != want {
-		t.Errorf("got %+v, want %+v", p, want)
-	}
-}
-
 func TestURIScheme(t *testing.T) {
 	tests := []struct{ ref, want string }{
 		{"https://example.com/", "https"},
@@ -45,21 +37,6 @@ func TestURIScheme(t *testing.T) {
 	for _, tt := range tests {
 		if got := uriScheme(tt.ref); got != tt.want {
 			t.Errorf("uriScheme(%q) = %q, want %q", tt.ref, got, tt.want)
-		}
-	}
-}
-
-func TestEqualFold(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want bool
-	}{
-		{"Accept", "accept", true}, {"UTF-8", "utf-8", true}, {"", "", true},
-		{"a", "b", false}, {"ab", "a", false}, {"\xc3\xa9", "\xc3\x89", false},
-	}
-	for _, tt := range tests {
-		if got := equalFold(tt.a, tt.b); got != tt.want {
-			t.Errorf("equalFold(%q, %q) = %v", tt.a, tt.b, got)
 		}
 	}
 }

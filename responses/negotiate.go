@@ -110,11 +110,11 @@ func (r *mediaRange) specificity(typ, sub string) int {
 	switch {
 	case r.typ == "*":
 		return specAny
-	case !equalFold(r.typ, typ):
+	case !equalFoldASCII(r.typ, typ):
 		return specNone
 	case r.sub == "*":
 		return specType
-	case !equalFold(r.sub, sub):
+	case !equalFoldASCII(r.sub, sub):
 		return specNone
 	case r.charset:
 		return specExactUTF
@@ -179,12 +179,12 @@ func parseMediaRange(s string) (r mediaRange, ok bool) {
 		if !ok {
 			return r, false
 		}
-		if equalFold(name, "q") {
+		if equalFoldASCII(name, "q") {
 			r.q, ok = parseQValue(value)
 			// What follows the weight is accept-ext, which no offer has.
 			return r, ok
 		}
-		if equalFold(name, "charset") && equalFold(unquote(value), "utf-8") {
+		if equalFoldASCII(name, "charset") && equalFoldASCII(unquote(value), "utf-8") {
 			r.charset = true
 		} else {
 			r.other = true
@@ -274,25 +274,4 @@ func trimOWS(s string) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-// equalFold reports whether a and b are equal under ASCII case folding,
-// as tokens compare.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		ca, cb := a[i], b[i]
-		if 'A' <= ca && ca <= 'Z' {
-			ca += 'a' - 'A'
-		}
-		if 'A' <= cb && cb <= 'Z' {
-			cb += 'a' - 'A'
-		}
-		if ca != cb {
-			return false
-		}
-	}
-	return true
 }

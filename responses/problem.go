@@ -24,10 +24,10 @@ type Problem struct {
 	Instance string `json:"instance,omitempty"`
 }
 
-// newProblem returns the problem details of a generated error: type
+// NewProblem returns the problem details of a generated error: type
 // "about:blank", the reason phrase of code as title, code as status,
 // and detail.
-func newProblem(code int, detail string) Problem {
+func NewProblem(code int, detail string) Problem {
 	code = errorCode(code)
 	return Problem{Type: "about:blank", Title: Reason(code), Status: code, Detail: detail}
 }
@@ -55,7 +55,7 @@ func AppendErrorBody(dst []byte, code int, detail string, f Format) []byte {
 	code = errorCode(code)
 	switch f {
 	case FormatProblem, FormatJSON:
-		b, err := json.Marshal(newProblem(code, detail))
+		b, err := json.Marshal(NewProblem(code, detail))
 		if err != nil { // cannot happen: Problem holds strings and an int
 			panic(err)
 		}

@@ -212,6 +212,14 @@ func TestWriteErrorEdgeCases(t *testing.T) {
 	}
 }
 
+func TestNewProblem(t *testing.T) {
+	p := responses.NewProblem(429, "slow down")
+	want := responses.Problem{Type: "about:blank", Title: "Too Many Requests", Status: 429, Detail: "slow down"}
+	if p != want {
+		t.Errorf("got %+v, want %+v", p, want)
+	}
+}
+
 // discard is a ResponseWriter that keeps nothing, to count WriteError's
 // own allocations.
 type discard struct{ h http.Header }

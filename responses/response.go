@@ -362,7 +362,7 @@ func AddVary(h http.Header, token string) {
 			var member string
 			member, v = nextMember(v)
 			member = trimOWS(member)
-			if member == "*" || equalFold(member, token) {
+			if member == "*" || equalFoldASCII(member, token) {
 				return
 			}
 		}
