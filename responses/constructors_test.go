@@ -2,6 +2,10 @@ package responses_test
 
 import (
 	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -452,7 +456,10 @@ func TestRefusedValues(t *testing.T) {
 			return responses.ServiceUnavailableUntil(time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
 		}, "Retry-After"},
 	}
+	tested := map[string]bool{"New": true, "Redirect": true} // TestNewRefuses, TestRedirectSchemes
 	for _, tt := range tests {
+		name, _, _ := strings.Cut(tt.name, " ")
+		tested[name] = true
 		resp, err := tt.build()
 		var fe *responses.FieldError
 		if !errors.As(err, &fe) || fe.Field != tt.field || !strings.Contains(err.Error(), tt.field) {
@@ -462,6 +469,46 @@ func TestRefusedValues(t *testing.T) {
 			t.Errorf("%s: a Response came back with the error", tt.name)
 		}
 	}
+	// Every function of the package that builds a Response and can refuse
+	// a value has a case above.
+	for _, name := range fallibleConstructors(t) {
+		if !tested[name] {
+			t.Errorf("%s returns an error but has no refused value in TestRefusedValues", name)
+		}
+	}
+}
+
+// fallibleConstructors lists the package's functions that return
+// (*Response, error), read from its source.
+func fallibleConstructors(t *testing.T) []string {
+	t.Helper()
+	pkgs, err := parser.ParseDir(token.NewFileSet(), ".", func(fi fs.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, pkg := range pkgs {
+		for _, file := range pkg.Files {
+			for _, decl := range file.Decls {
+				fn, ok := decl.(*ast.FuncDecl)
+				if !ok || fn.Recv != nil || !fn.Name.IsExported() || fn.Type.Results == nil || len(fn.Type.Results.List) != 2 {
+					continue
+				}
+				star, ok := fn.Type.Results.List[0].Type.(*ast.StarExpr)
+				if id, isIdent := fn.Type.Results.List[1].Type.(*ast.Ident); ok && isIdent && id.Name == "error" {
+					if r, ok := star.X.(*ast.Ident); ok && r.Name == "Response" {
+						names = append(names, fn.Name.Name)
+					}
+				}
+			}
+		}
+	}
+	if len(names) < 15 {
+		t.Fatalf("found only %v", names)
+	}
+	return names
 }
 
 func TestRefusedWith(t *testing.T) {
