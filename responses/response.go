@@ -126,13 +126,13 @@ var managedFields = map[string]string{
 	"Content-Type":        "set from the content (WithBody)",
 	"Content-Length":      "set from the content when served",
 	"Transfer-Encoding":   "set from the content when served",
-	HeaderConnection:      "a connection option: RequestTimeout and UpgradeRequired set it",
+	headerConnection:      "a connection option: RequestTimeout and UpgradeRequired set it",
 	HeaderUpgrade:         "use UpgradeRequired",
 	HeaderLocation:        "use Created or a redirect constructor",
 	HeaderContentRange:    "use PartialContent or RangeNotSatisfiable",
 	HeaderAllow:           "use WithAllow or MethodNotAllowed",
 	HeaderRetryAfter:      "use WithRetryAfter or WithRetryAfterDate",
-	HeaderContentLocation: "use WithContentLocation",
+	headerContentLocation: "use WithContentLocation",
 }
 
 // WithHeader adds value to the field name, like http.Header.Add, and
@@ -171,9 +171,9 @@ func (resp *Response) WithHeader(name, value string) (*Response, error) {
 // partial-URI, with no fragment.
 func (resp *Response) WithContentLocation(uri string) (*Response, error) {
 	if uri == "" || !ValidLocation(uri) || strings.IndexByte(uri, '#') >= 0 {
-		return nil, fieldError(HeaderContentLocation, uri, "not an absolute or partial URI")
+		return nil, fieldError(headerContentLocation, uri, "not an absolute or partial URI")
 	}
-	resp.header.Set(HeaderContentLocation, uri)
+	resp.header.Set(headerContentLocation, uri)
 	return resp, nil
 }
 
@@ -357,7 +357,7 @@ func writeBodiless(w http.ResponseWriter, code int) {
 // AddVary adds token to the Vary field of h, unless Vary lists it or "*"
 // already.
 func AddVary(h http.Header, token string) {
-	for _, v := range h[HeaderVary] {
+	for _, v := range h[headerVary] {
 		for v != "" {
 			var member string
 			member, v = nextMember(v)
@@ -367,5 +367,5 @@ func AddVary(h http.Header, token string) {
 			}
 		}
 	}
-	h.Add(HeaderVary, token)
+	h.Add(headerVary, token)
 }
