@@ -248,7 +248,9 @@ func UnprocessableContent() *Response { return newResponse(http.StatusUnprocessa
 // UpgradeRequired returns a 426 Upgrade Required response whose Upgrade
 // field lists protocols, each "name" or "name/version" (e.g. "HTTP/3.0",
 // "websocket"), with the Connection: upgrade that must accompany Upgrade
-// (§7.8). At least one protocol is required (§15.5.22).
+// (§7.8). At least one protocol is required (§15.5.22). HTTP/2 and
+// HTTP/3 forbid both fields: there it is served without them (see
+// ServeHTTP).
 func UpgradeRequired(protocol string, more ...string) (*Response, error) {
 	protocols := append([]string{protocol}, more...)
 	for _, p := range protocols {

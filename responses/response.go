@@ -285,11 +285,20 @@ func (resp *Response) WithFormat(f Format) *Response {
 // content. With 204 and 304 it sends no Content-Type, Content-Length or
 // content; with 205, Content-Length: 0 and nothing else. A 1xx status is
 // written as an interim response, and not at all to an HTTP/1.0 client
-// (§15.2).
+// (§15.2). Over HTTP/2 and HTTP/3, which have no connection-specific
+// fields, Upgrade and Connection are not sent (a 426 says what to upgrade
+// to only over HTTP/1.1).
 func (resp *Response) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for name, values := range resp.header {
 		h[name] = append([]string(nil), values...)
+	}
+	if r != nil && r.ProtoMajor >= 2 {
+		// HTTP/2 and HTTP/3 have no connection-specific fields: with
+		// Upgrade, the response is malformed (RFC 9113 §8.2.2, RFC 9114
+		// §4.2), and Go's HTTP/2 server strips only Connection.
+		delete(h, HeaderUpgrade)
+		delete(h, headerConnection)
 	}
 	code := resp.code
 	method, _ := requestInfo(r)
