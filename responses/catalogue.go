@@ -1,6 +1,9 @@
 package responses
 
-import "strconv"
+import (
+	"net/http"
+	"strconv"
+)
 
 // Class is the class of a status code: its first digit (RFC 9110 §15).
 type Class int
@@ -92,17 +95,18 @@ type Status struct {
 	// default (RFC 9110 §15.1).
 	Cacheable bool
 	// Fields lists the header fields a sender generates with this status,
-	// each with its requirement level. The slice is shared with the
-	// catalogue: do not modify it.
+	// each with its requirement level. Lookup and All return a copy of
+	// it: changing it changes nothing for other callers.
 	Fields []Field
 }
 
 // Ref returns the status's reference as "RFC 9110 §15.5.6".
 func (s Status) Ref() string { return s.RFC + " §" + s.Section }
 
-// Requires reports the level at which field is asked for with this
-// status, or 0 when the catalogue does not name it.
+// Requires reports the level at which field (in any case) is asked for
+// with this status, or 0 when the catalogue does not name it.
 func (s Status) Requires(field string) Level {
+	field = http.CanonicalHeaderKey(field)
 	for _, f := range s.Fields {
 		if f.Name == field {
 			return f.Level
@@ -111,7 +115,22 @@ func (s Status) Requires(field string) Level {
 	return 0
 }
 
-// Header field names used by the catalogue.
+// mustField returns the first field, Date aside, that the sender of the
+// status MUST generate whatever the request: one a constructor has to
+// take. The fields a 206 or 304 repeats from a 200 are not: whether they
+// are due depends on the 200.
+func (s *Status) mustField() (Field, bool) {
+	for _, f := range s.Fields {
+		if f.Level == Must && f.Name != HeaderDate && f.Note != ifIn200 {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Canonical names of the header fields whose presence or syntax a
+// status's requirements turn on: what a program that checks responses
+// looks for. Status.Requires takes any field name, in any case.
 const (
 	HeaderAllow             = "Allow"
 	HeaderWWWAuthenticate   = "Www-Authenticate"
@@ -121,16 +140,20 @@ const (
 	HeaderLocation          = "Location"
 	HeaderRetryAfter        = "Retry-After"
 	HeaderDate              = "Date"
-	HeaderContentLocation   = "Content-Location"
-	HeaderLink              = "Link"
-	HeaderConnection        = "Connection"
-	HeaderETag              = "Etag"
-	HeaderLastModified      = "Last-Modified"
-	HeaderCacheControl      = "Cache-Control"
-	HeaderExpires           = "Expires"
-	HeaderVary              = "Vary"
-	HeaderAccept            = "Accept"
-	HeaderAcceptEncoding    = "Accept-Encoding"
+)
+
+// The other fields the catalogue names.
+const (
+	headerContentLocation = "Content-Location"
+	headerLink            = "Link"
+	headerConnection      = "Connection"
+	headerETag            = "Etag"
+	headerLastModified    = "Last-Modified"
+	headerCacheControl    = "Cache-Control"
+	headerExpires         = "Expires"
+	headerVary            = "Vary"
+	headerAccept          = "Accept"
+	headerAcceptEncoding  = "Accept-Encoding"
 )
 
 // ifIn200 qualifies the fields a 206 or 304 MUST carry when a 200 to the
@@ -140,11 +163,11 @@ const ifIn200 = "if a 200 to the same request would have carried it"
 // validatorsOf200 are the fields a 206 or a 304 repeats from the 200 it
 // stands for, Date aside (which init adds).
 var validatorsOf200 = []Field{
-	{Name: HeaderCacheControl, Level: Must, Note: ifIn200},
-	{Name: HeaderContentLocation, Level: Must, Note: ifIn200},
-	{Name: HeaderETag, Level: Must, Note: ifIn200},
-	{Name: HeaderExpires, Level: Must, Note: ifIn200},
-	{Name: HeaderVary, Level: Must, Note: ifIn200},
+	{Name: headerCacheControl, Level: Must, Note: ifIn200},
+	{Name: headerContentLocation, Level: Must, Note: ifIn200},
+	{Name: headerETag, Level: Must, Note: ifIn200},
+	{Name: headerExpires, Level: Must, Note: ifIn200},
+	{Name: headerVary, Level: Must, Note: ifIn200},
 }
 
 const rfc9110 = "RFC 9110"
@@ -157,17 +180,17 @@ var table = []Status{
 	{Code: 101, Reason: "Switching Protocols", RFC: rfc9110, Section: "15.2.2", NoContent: true,
 		Fields: []Field{
 			{Name: HeaderUpgrade, Level: Must, Note: "the protocols switched to"},
-			{Name: HeaderConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
+			{Name: headerConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
 		}},
 	{Code: 103, Reason: "Early Hints", RFC: "RFC 8297", Section: "2", NoContent: true,
-		Fields: []Field{{Name: HeaderLink, Level: May, Note: "preload hints"}}},
+		Fields: []Field{{Name: headerLink, Level: May, Note: "preload hints"}}},
 
 	{Code: 200, Reason: "OK", RFC: rfc9110, Section: "15.3.1", Cacheable: true},
 	{Code: 201, Reason: "Created", RFC: rfc9110, Section: "15.3.2",
 		Fields: []Field{
 			{Name: HeaderLocation, Level: Should, Note: "the new resource; absent means the target URI"},
-			{Name: HeaderETag, Level: May, Note: "validator of the new representation"},
-			{Name: HeaderLastModified, Level: May, Note: "validator of the new representation"},
+			{Name: headerETag, Level: May, Note: "validator of the new representation"},
+			{Name: headerLastModified, Level: May, Note: "validator of the new representation"},
 		}},
 	{Code: 202, Reason: "Accepted", RFC: rfc9110, Section: "15.3.3"},
 	{Code: 203, Reason: "Non-Authoritative Information", RFC: rfc9110, Section: "15.3.4", Cacheable: true},
@@ -205,7 +228,7 @@ var table = []Status{
 	{Code: 407, Reason: "Proxy Authentication Required", RFC: rfc9110, Section: "15.5.8",
 		Fields: []Field{{Name: HeaderProxyAuthenticate, Level: Must, Note: "at least one challenge"}}},
 	{Code: 408, Reason: "Request Timeout", RFC: rfc9110, Section: "15.5.9",
-		Fields: []Field{{Name: HeaderConnection, Level: Should, Note: "close"}}},
+		Fields: []Field{{Name: headerConnection, Level: Should, Note: "close"}}},
 	{Code: 409, Reason: "Conflict", RFC: rfc9110, Section: "15.5.10"},
 	{Code: 410, Reason: "Gone", RFC: rfc9110, Section: "15.5.11", Cacheable: true},
 	{Code: 411, Reason: "Length Required", RFC: rfc9110, Section: "15.5.12"},
@@ -215,8 +238,8 @@ var table = []Status{
 	{Code: 414, Reason: "URI Too Long", RFC: rfc9110, Section: "15.5.15", Cacheable: true},
 	{Code: 415, Reason: "Unsupported Media Type", RFC: rfc9110, Section: "15.5.16",
 		Fields: []Field{
-			{Name: HeaderAccept, Level: May, Note: "the media types accepted (ought to, §15.5.16)"},
-			{Name: HeaderAcceptEncoding, Level: May, Note: "the content codings accepted (ought to, §12.5.3)"},
+			{Name: headerAccept, Level: May, Note: "the media types accepted (ought to, §15.5.16)"},
+			{Name: headerAcceptEncoding, Level: May, Note: "the content codings accepted (ought to, §12.5.3)"},
 		}},
 	{Code: 416, Reason: "Range Not Satisfiable", RFC: rfc9110, Section: "15.5.17",
 		Fields: []Field{{Name: HeaderContentRange, Level: Should, Note: "bytes */complete-length"}}},
@@ -227,14 +250,14 @@ var table = []Status{
 	{Code: 426, Reason: "Upgrade Required", RFC: rfc9110, Section: "15.5.22",
 		Fields: []Field{
 			{Name: HeaderUpgrade, Level: Must, Note: "the protocols required"},
-			{Name: HeaderConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
+			{Name: headerConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
 		}},
 	{Code: 428, Reason: "Precondition Required", RFC: "RFC 6585", Section: "3"},
 	{Code: 429, Reason: "Too Many Requests", RFC: "RFC 6585", Section: "4",
 		Fields: []Field{{Name: HeaderRetryAfter, Level: May}}},
 	{Code: 431, Reason: "Request Header Fields Too Large", RFC: "RFC 6585", Section: "5"},
 	{Code: 451, Reason: "Unavailable For Legal Reasons", RFC: "RFC 7725", Section: "3", Cacheable: true,
-		Fields: []Field{{Name: HeaderLink, Level: Should, Note: `rel="blocked-by"`}}},
+		Fields: []Field{{Name: headerLink, Level: Should, Note: `rel="blocked-by"`}}},
 
 	{Code: 500, Reason: "Internal Server Error", RFC: rfc9110, Section: "15.6.1"},
 	{Code: 501, Reason: "Not Implemented", RFC: rfc9110, Section: "15.6.2", Cacheable: true},
@@ -264,11 +287,11 @@ func init() {
 	}
 }
 
-// Lookup returns the catalogue entry for code. For a code the catalogue
-// does not list, ok is false.
+// Lookup returns a copy of the catalogue entry for code. For a code the
+// catalogue does not list, ok is false.
 func Lookup(code int) (s Status, ok bool) {
 	if p := lookup(code); p != nil {
-		return *p, true
+		return p.clone(), true
 	}
 	return Status{}, false
 }
@@ -283,10 +306,20 @@ func lookup(code int) *Status {
 	return nil
 }
 
-// All returns every entry of the catalogue, in order of code.
+// clone returns a copy of s that shares no memory with the catalogue.
+func (s *Status) clone() Status {
+	c := *s
+	c.Fields = append([]Field(nil), s.Fields...)
+	return c
+}
+
+// All returns every entry of the catalogue, in order of code. The entries
+// are copies: changing them changes nothing for other callers.
 func All() []Status {
 	out := make([]Status, len(table))
-	copy(out, table)
+	for i := range table {
+		out[i] = table[i].clone()
+	}
 	return out
 }
 

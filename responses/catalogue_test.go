@@ -176,6 +176,39 @@ func TestAllIsSortedAndACopy(t *testing.T) {
 	}
 }
 
+// TestCallersCannotChangeTheCatalogue: what Lookup and All return shares
+// no memory with the catalogue. A caller that changes a field's level
+// changes it for itself alone: 405 still requires Allow at MUST level.
+func TestCallersCannotChangeTheCatalogue(t *testing.T) {
+	s, _ := responses.Lookup(405)
+	s.Fields[0].Level = responses.May
+	s.Fields[0].Name = "Changed"
+	s.Fields = append(s.Fields[:0], responses.Field{Name: "Allow", Level: responses.May})
+	for _, e := range responses.All() {
+		for i := range e.Fields {
+			e.Fields[i].Level = responses.May
+		}
+	}
+	_ = append(responses.All()[0].Fields[:0], responses.Field{Name: "X"})
+	fresh, _ := responses.Lookup(405)
+	if got := fresh.Requires("Allow"); got != responses.Must {
+		t.Errorf(`Requires("Allow") on 405 = %v after a caller changed its copy`, got)
+	}
+	for _, w := range want {
+		e, _ := responses.Lookup(w.code)
+		if fieldList(e.Fields) != sortedFields(w.fields) {
+			t.Errorf("%d: fields %s after callers changed their copies, want %s", e.Code, fieldList(e.Fields), w.fields)
+		}
+	}
+	// New reads the catalogue too: it still refuses a bare 405.
+	if _, err := responses.New(405); err == nil {
+		t.Error("New(405) accepted after a caller changed its copy of the catalogue")
+	}
+	if fresh.Requires("allow") != responses.Must {
+		t.Error(`Requires is not case-insensitive`)
+	}
+}
+
 func TestContentAllowed(t *testing.T) {
 	tests := []struct {
 		method string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"time"
 
 	"github.com/respnorm/caddy-normalize/responses"
@@ -11,17 +12,29 @@ import (
 
 // A plain net/http handler answers each method with the constructor of
 // its status; each takes what the specification requires of that status.
+// A value written in the program goes through MustBuild, once; one that
+// comes from data is checked, and its error handled, where it is used.
 func Example() {
+	notAllowed := responses.MustBuild(responses.MethodNotAllowed("GET", "HEAD", "POST", "DELETE"))
 	items := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead:
 			responses.OK().WithText("item 42\n").ServeHTTP(w, r)
 		case http.MethodPost:
-			responses.Created("/items/42").WithJSON(map[string]int{"id": 42}).ServeHTTP(w, r)
+			id := 42 // from the database
+			resp, err := responses.Created("/items/" + strconv.Itoa(id))
+			if err == nil {
+				resp, err = resp.WithJSON(map[string]int{"id": id})
+			}
+			if err != nil {
+				responses.InternalServerError().WithProblem("").ServeHTTP(w, r)
+				return
+			}
+			resp.ServeHTTP(w, r)
 		case http.MethodDelete:
 			responses.NoContent().ServeHTTP(w, r)
 		default:
-			responses.MethodNotAllowed("GET", "HEAD", "POST", "DELETE").ServeHTTP(w, r)
+			notAllowed.ServeHTTP(w, r)
 		}
 	})
 	for _, method := range []string{"GET", "HEAD", "POST", "DELETE", "PUT"} {
@@ -56,22 +69,60 @@ func ExampleServiceUnavailable() {
 	// {"type":"about:blank","title":"Service Unavailable","status":503,"detail":"down for maintenance"}
 }
 
+// A 401 takes at least one challenge: the signature asks for the first.
 func ExampleUnauthorized() {
+	unauthorized := responses.MustBuild(responses.Unauthorized(`Bearer realm="api"`, `Basic realm="api"`))
 	w := httptest.NewRecorder()
-	responses.Unauthorized(`Bearer realm="api"`, `Basic realm="api"`).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	unauthorized.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
 	fmt.Println(w.Code, w.Header().Values("WWW-Authenticate"))
+
+	_, err := responses.Unauthorized(`realm="api"`) // no auth-scheme
+	fmt.Println(err)
 	// Output:
 	// 401 [Bearer realm="api" Basic realm="api"]
+	// responses: Www-Authenticate "realm=\"api\"": not a challenge: auth-scheme [ SP parameters ]
 }
 
-// Bad input is not sent; Err says what was refused.
-func ExampleResponse_Err() {
-	resp := responses.Found("/search?q=a b")
-	fmt.Println(resp.Err())
-	fmt.Println(responses.Found(responses.RepairLocation("/search?q=a b")).Header().Get("Location"))
+// A location from data may be refused; nothing is sent without it.
+// RepairLocation percent-encodes what a URI-reference cannot hold.
+func ExampleFound() {
+	next := "/search?q=a b" // from the request
+	_, err := responses.Found(next)
+	fmt.Println(err)
+
+	resp, err := responses.Found(responses.RepairLocation(next))
+	fmt.Println(resp.Header().Get("Location"), err)
 	// Output:
 	// responses: Location "/search?q=a b": not a URI-reference (see RepairLocation)
-	// /search?q=a%20b
+	// /search?q=a%20b <nil>
+}
+
+// A redirect goes to http, https or a relative reference; another scheme
+// must be allowed by name.
+func ExampleRedirect() {
+	_, err := responses.Found("javascript:alert(1)")
+	fmt.Println(err)
+
+	resp, err := responses.Redirect(http.StatusFound, "myapp://signed-in", "myapp")
+	fmt.Println(resp.Code(), resp.Header().Get("Location"), err)
+	// Output:
+	// responses: Location "javascript:alert(1)": scheme "javascript" is not one a redirect may take: http, https, or one allowed by Redirect
+	// 302 myapp://signed-in <nil>
+}
+
+// PartialContent derives Content-Range from the part it is given, so the
+// two cannot disagree.
+func ExamplePartialContent() {
+	doc := []byte("0123456789")
+	resp, err := responses.PartialContent(2, int64(len(doc)), "text/plain", doc[2:7])
+	if err != nil {
+		panic(err)
+	}
+	w := httptest.NewRecorder()
+	resp.ServeHTTP(w, httptest.NewRequest("GET", "/doc", nil))
+	fmt.Println(w.Code, w.Header().Get("Content-Range"), w.Header().Get("Content-Length"), w.Body)
+	// Output:
+	// 206 bytes 2-6/10 5 23456
 }
 
 // WriteError negotiates the body of a generated error on Accept.
@@ -106,19 +157,6 @@ func ExampleNegotiate() {
 	// text
 }
 
-// Check tells what a response breaks, and at what level.
-func ExampleCheck() {
-	h := http.Header{}
-	h.Set("Date", "Sun, 06 Nov 1994 08:49:37 GMT")
-	h.Set("Retry-After", "in a minute")
-	for _, v := range responses.Check("DELETE", http.StatusMethodNotAllowed, h, true) {
-		fmt.Println(v)
-	}
-	// Output:
-	// allow-missing (RFC 9110 §15.5.6 MUST)
-	// retry-after-invalid (RFC 9110 §10.2.3 MUST)
-}
-
 func ExampleLookup() {
 	s, _ := responses.Lookup(http.StatusMethodNotAllowed)
 	fmt.Println(s.Code, s.Reason, s.Ref(), "cacheable:", s.Cacheable)
@@ -129,4 +167,34 @@ func ExampleLookup() {
 	// 405 Method Not Allowed RFC 9110 §15.5.6 cacheable: true
 	//   MUST Allow
 	//   MUST Date
+}
+
+// What the catalogue says of a code is the caller's copy: changing it
+// changes nothing for anyone else.
+func ExampleStatus_Requires() {
+	s, _ := responses.Lookup(http.StatusUnauthorized)
+	fmt.Println(s.Requires("WWW-Authenticate"), s.Requires("Retry-After") == 0)
+	s.Fields[0].Level = responses.May
+
+	again, _ := responses.Lookup(http.StatusUnauthorized)
+	fmt.Println(again.Requires("WWW-Authenticate"))
+	// Output:
+	// MUST true
+	// MUST
+}
+
+// A problem body is negotiated on Accept when the Response is served.
+func ExampleResponse_WithProblem() {
+	notFound := responses.NotFound().WithProblem("no item 42")
+	for _, accept := range []string{"application/problem+json", "text/html", ""} {
+		r := httptest.NewRequest("GET", "/items/42", nil)
+		r.Header.Set("Accept", accept)
+		w := httptest.NewRecorder()
+		notFound.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Header().Get("Content-Type"))
+	}
+	// Output:
+	// 404 application/problem+json
+	// 404 text/html; charset=utf-8
+	// 404 text/plain; charset=utf-8
 }

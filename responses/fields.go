@@ -104,19 +104,6 @@ func FormatAllow(methods ...string) string {
 	return strings.Join(methods, ", ")
 }
 
-// ParseAllow splits an Allow field value into its method tokens. Empty
-// list elements are skipped; an empty value means no method is allowed
-// (RFC 9110 §10.2.1).
-func ParseAllow(value string) []string {
-	var methods []string
-	for _, m := range strings.Split(value, ",") {
-		if m = strings.TrimSpace(m); m != "" {
-			methods = append(methods, m)
-		}
-	}
-	return methods
-}
-
 // ValidToken reports whether s is a token (RFC 9110 §5.6.2), the syntax of
 // method names and of auth schemes.
 func ValidToken(s string) bool {
@@ -176,9 +163,9 @@ func validLink(l string) bool {
 	return rest == "" || rest[0] == ';'
 }
 
-// ContentRange formats a Content-Range value for a satisfied byte range:
+// contentRange formats a Content-Range value for a satisfied byte range:
 // "bytes 0-499/1234". A negative total stands for an unknown length: "*".
-func ContentRange(start, end, total int64) string {
+func contentRange(start, end, total int64) string {
 	s := "bytes " + strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(end, 10) + "/"
 	if total < 0 {
 		return s + "*"
@@ -186,9 +173,9 @@ func ContentRange(start, end, total int64) string {
 	return s + strconv.FormatInt(total, 10)
 }
 
-// UnsatisfiedContentRange formats the Content-Range of a 416 response:
+// unsatisfiedContentRange formats the Content-Range of a 416 response:
 // "bytes */1234" (RFC 9110 §14.4).
-func UnsatisfiedContentRange(completeLength int64) string {
+func unsatisfiedContentRange(completeLength int64) string {
 	return "bytes */" + strconv.FormatInt(completeLength, 10)
 }
 

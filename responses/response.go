@@ -18,13 +18,12 @@ import (
 // Build one with a constructor (OK, Created, MethodNotAllowed, ...), which
 // takes the values the specification requires of its status, or with New,
 // and refine it with the With methods, which modify the Response and
-// return it for chaining.
+// return it.
 //
-// Every value given to a constructor or a With method is checked against
-// its field's syntax. A value that fails is not sent; the Response records
-// the failure, and Err reports it. Serving ignores Err: a Response with
-// an error still goes out, without the field that was refused, so check
-// Err where the Response is built (or in tests).
+// A Response that exists is one that can be served as it is: every value
+// is checked where it is given, and one that is not valid is refused
+// there, never recorded to be sent without it. See the package
+// documentation, "Errors", for the convention.
 //
 // Once built, a Response may serve any number of requests concurrently;
 // it must not be modified while it does.
@@ -33,21 +32,18 @@ type Response struct {
 	header      http.Header
 	body        []byte
 	contentType string
+	fixedBody   bool // the content is part of the status's fields (206)
 	problem     bool // content is a generated error body
 	detail      string
 	format      Format
-	errs        []error
 }
 
-// ErrStatus is wrapped by the error a Response records for a status code
-// it cannot send as it is.
+// ErrStatus is wrapped by the error New returns for a status code it
+// cannot build a Response for, and Redirect for a code that is not a
+// redirect.
 var ErrStatus = errors.New("responses: status code")
 
-// ErrContentForbidden is wrapped by the error a Response records when it is
-// given content its status cannot carry (1xx, 204, 205, 304).
-var ErrContentForbidden = errors.New("responses: status cannot carry content")
-
-// FieldError is the error a Response records for a header field value it
+// FieldError is the error returned for a header field value that is
 // refused.
 type FieldError struct {
 	// Field is the canonical name of the field.
@@ -64,146 +60,216 @@ func (e *FieldError) Error() string {
 	return "responses: " + e.Field + " " + strconv.Quote(e.Value) + ": " + e.Reason
 }
 
+func fieldError(field, value, reason string) error {
+	return &FieldError{Field: field, Value: value, Reason: reason}
+}
+
+// MustBuild returns resp, and panics if err is not nil. It wraps a
+// constructor or a With method whose values are written in the program,
+// where an error is a bug, as template.Must does:
+//
+//	var login = responses.MustBuild(responses.Found("/login"))
+func MustBuild(resp *Response, err error) *Response {
+	if err != nil {
+		panic(err)
+	}
+	return resp
+}
+
 // New returns a Response with status code, no header fields and no
-// content. A code outside 100–599 is recorded as an error and served as
-// 500 Internal Server Error. A code the specification reserves (305, 306,
-// 418) is recorded as an error, as is 101, which only a handler that
-// takes over the connection can send, but both are served as given.
+// content, for a status that has no constructor of its own (an
+// extension code such as 207) or whose constructor is not wanted.
+//
+// New refuses, with an error wrapping ErrStatus: a code outside 100–599;
+// a code the specification reserves (305, 306, 418); and a code whose
+// catalogue entry lists a field the sender MUST generate (101, 206, 401,
+// 405, 407, 426), for which the constructor that takes that field's
+// value (MethodNotAllowed, Unauthorized, ...) is the way to build one.
 //
 // A Response with a 1xx status writes an interim response, after which
 // the caller writes the final one; its header fields stay in the
 // ResponseWriter's header map and are sent with the final response too.
-func New(code int) *Response {
-	resp := &Response{code: code, header: make(http.Header)}
+// Giving content to a status that cannot carry any panics (see WithBody):
+// ask ContentAllowed first when the code comes from data.
+func New(code int) (*Response, error) {
 	switch s := lookup(code); {
 	case !ValidCode(code):
-		resp.fail(fmt.Errorf("%w %d is outside 100-599", ErrStatus, code))
-		resp.code = http.StatusInternalServerError
-	case s != nil && s.Unused:
-		resp.fail(fmt.Errorf("%w %d is reserved and must not be generated", ErrStatus, code))
-	case code == http.StatusSwitchingProtocols:
-		resp.fail(fmt.Errorf("%w 101 needs the connection taken over", ErrStatus))
+		return nil, fmt.Errorf("%w %d is outside 100-599", ErrStatus, code)
+	case s == nil:
+	case s.Unused:
+		return nil, fmt.Errorf("%w %d is reserved and must not be generated", ErrStatus, code)
+	default:
+		if f, ok := s.mustField(); ok {
+			return nil, fmt.Errorf("%w %d needs %s (%s): use its constructor", ErrStatus, code, f.Name, s.Ref())
+		}
 	}
-	return resp
+	return newResponse(code), nil
 }
 
-// fail records err.
-func (resp *Response) fail(err error) { resp.errs = append(resp.errs, err) }
-
-// failField records a refused field value.
-func (resp *Response) failField(field, value, reason string) {
-	resp.fail(&FieldError{Field: field, Value: value, Reason: reason})
+// newResponse returns a Response with status code, which the caller
+// vouches for.
+func newResponse(code int) *Response {
+	return &Response{code: code, header: make(http.Header)}
 }
-
-// Err returns the errors recorded while the Response was built, joined,
-// or nil if there were none. Each wraps ErrStatus or ErrContentForbidden,
-// or is a *FieldError.
-func (resp *Response) Err() error { return errors.Join(resp.errs...) }
 
 // Code returns the status code the Response is served with.
 func (resp *Response) Code() int { return resp.code }
 
-// Header returns the Response's header fields. Values set through it
-// directly are not checked; prefer WithHeader.
-func (resp *Response) Header() http.Header { return resp.header }
+// Header returns a copy of the Response's header fields. Changing it
+// changes nothing: use WithHeader.
+func (resp *Response) Header() http.Header { return resp.header.Clone() }
 
-// WithHeader adds value to the field name, like http.Header.Add. The name
-// must be a token and the value a valid field value (no control
-// characters, no surrounding white space). Content-Type, Content-Length
-// and Transfer-Encoding are refused: serving sets them from the content.
-func (resp *Response) WithHeader(name, value string) *Response {
+// managedFields are the fields WithHeader refuses, each with the way to
+// set it: the content sets the framing fields, and the others have
+// syntax that a constructor or a With method checks.
+var managedFields = map[string]string{
+	"Content-Type":        "set from the content (WithBody)",
+	"Content-Length":      "set from the content when served",
+	"Transfer-Encoding":   "set from the content when served",
+	headerConnection:      "a connection option: RequestTimeout and UpgradeRequired set it",
+	HeaderUpgrade:         "use UpgradeRequired",
+	HeaderLocation:        "use Created or a redirect constructor",
+	HeaderContentRange:    "use PartialContent or RangeNotSatisfiable",
+	HeaderAllow:           "use WithAllow or MethodNotAllowed",
+	HeaderRetryAfter:      "use WithRetryAfter or WithRetryAfterDate",
+	headerContentLocation: "use WithContentLocation",
+}
+
+// WithHeader adds value to the field name, like http.Header.Add, and
+// returns the Response. The name must be a token and the value a valid
+// field value (no control characters, no surrounding white space); a
+// Date must be an HTTP-date, and replaces any Date already set.
+//
+// The fields whose syntax the package checks elsewhere are refused, with
+// the way to set them: Content-Type, Content-Length and Transfer-Encoding
+// (set from the content), Location, Content-Range, Allow, Retry-After,
+// Content-Location, Upgrade and Connection.
+func (resp *Response) WithHeader(name, value string) (*Response, error) {
 	if !ValidToken(name) {
-		resp.failField(name, value, "field name is not a token")
-		return resp
+		return nil, fieldError(name, value, "field name is not a token")
 	}
 	name = http.CanonicalHeaderKey(name)
-	switch name {
-	case "Content-Type", "Content-Length", "Transfer-Encoding":
-		resp.failField(name, value, "set from the content when served")
-		return resp
+	if how, ok := managedFields[name]; ok {
+		return nil, fieldError(name, value, how)
 	}
 	if !ValidFieldValue(value) {
-		resp.failField(name, value, "not a valid field value")
-		return resp
+		return nil, fieldError(name, value, "not a valid field value")
+	}
+	if name == HeaderDate {
+		if !ValidHTTPDate(value) {
+			return nil, fieldError(name, value, "not an HTTP-date")
+		}
+		resp.header.Set(name, value)
+		return resp, nil
 	}
 	resp.header.Add(name, value)
-	return resp
+	return resp, nil
 }
 
 // WithContentLocation sets Content-Location, the URI of the
 // representation the content is (RFC 9110 §8.7): an absolute-URI or a
 // partial-URI, with no fragment.
-func (resp *Response) WithContentLocation(uri string) *Response {
+func (resp *Response) WithContentLocation(uri string) (*Response, error) {
 	if uri == "" || !ValidLocation(uri) || strings.IndexByte(uri, '#') >= 0 {
-		resp.failField(HeaderContentLocation, uri, "not an absolute or partial URI")
-		return resp
+		return nil, fieldError(headerContentLocation, uri, "not an absolute or partial URI")
 	}
-	resp.header.Set(HeaderContentLocation, uri)
-	return resp
+	resp.header.Set(headerContentLocation, uri)
+	return resp, nil
 }
 
-// WithBody sets the content and its media type. An empty contentType sends
-// the content without a Content-Type (and keeps net/http from sniffing
-// one); any other must parse as a media type.
-func (resp *Response) WithBody(contentType string, b []byte) *Response {
-	if contentType != "" {
-		if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) {
-			resp.failField("Content-Type", contentType, "not a media type")
-			return resp
-		}
+// mustAcceptContent panics unless the Response's status can carry
+// content that a With method sets: none of 1xx, 204, 205 and 304 can,
+// and a 206 carries the part PartialContent was given.
+func (resp *Response) mustAcceptContent(what string) {
+	switch {
+	case noContent(resp.code):
+		panic(fmt.Sprintf("responses: %s on %d %s, which cannot carry content", what, resp.code, Reason(resp.code)))
+	case resp.fixedBody:
+		panic(fmt.Sprintf("responses: %s on %d %s, whose content is the part its Content-Range describes", what, resp.code, Reason(resp.code)))
 	}
-	if noContent(resp.code) {
-		resp.fail(fmt.Errorf("%w: %d", ErrContentForbidden, resp.code))
-		return resp
+}
+
+// WithBody sets the content and its media type. An empty contentType
+// sends the content without a Content-Type (and keeps net/http from
+// sniffing one); any other must parse as a media type, or WithBody
+// returns an error and changes nothing.
+//
+// Content on a status that cannot carry any (1xx, 204, 205, 304; see
+// ContentAllowed), or on a 206, whose content PartialContent set, is a
+// mistake in the program: WithBody and the other content methods
+// (WithText, WithHTML, WithJSON, WithProblem) panic.
+func (resp *Response) WithBody(contentType string, b []byte) (*Response, error) {
+	resp.mustAcceptContent("content")
+	if err := checkContentType(contentType); err != nil {
+		return nil, err
 	}
+	resp.setBody(contentType, b)
+	return resp, nil
+}
+
+func checkContentType(contentType string) error {
+	if contentType == "" {
+		return nil
+	}
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) {
+		return fieldError("Content-Type", contentType, "not a media type")
+	}
+	return nil
+}
+
+func (resp *Response) setBody(contentType string, b []byte) {
 	resp.body, resp.contentType = b, contentType
 	resp.problem, resp.detail = false, ""
-	return resp
 }
 
-// WithText sets s as the content, as text/plain; charset=utf-8.
+// WithText sets s as the content, as text/plain; charset=utf-8. It
+// panics on a status that cannot take content (see WithBody).
 func (resp *Response) WithText(s string) *Response {
-	return resp.WithBody("text/plain; charset=utf-8", []byte(s))
+	resp.mustAcceptContent("text")
+	resp.setBody("text/plain; charset=utf-8", []byte(s))
+	return resp
 }
 
 // WithHTML sets s as the content, as text/html; charset=utf-8. s is sent
-// as it is: escape what it quotes.
+// as it is: escape what it quotes. It panics on a status that cannot take
+// content (see WithBody).
 func (resp *Response) WithHTML(s string) *Response {
-	return resp.WithBody("text/html; charset=utf-8", []byte(s))
+	resp.mustAcceptContent("HTML")
+	resp.setBody("text/html; charset=utf-8", []byte(s))
+	return resp
 }
 
 // WithJSON sets the JSON encoding of v as the content, as
-// application/json. An error from encoding/json is recorded and leaves the
-// content as it was.
-func (resp *Response) WithJSON(v any) *Response {
+// application/json. An error from encoding/json is returned and changes
+// nothing. It panics on a status that cannot take content (see WithBody).
+func (resp *Response) WithJSON(v any) (*Response, error) {
+	resp.mustAcceptContent("JSON")
 	b, err := json.Marshal(v)
 	if err != nil {
-		resp.fail(err)
-		return resp
+		return nil, err
 	}
-	return resp.WithBody("application/json", b)
+	resp.setBody("application/json", b)
+	return resp, nil
 }
 
 // WithProblem makes the content a generated error body holding the
 // status, its reason phrase and detail, in the format set by WithFormat:
 // by default the one negotiated on the request's Accept field when the
-// Response is served (see WriteError).
+// Response is served (see WriteError). It panics on a status that cannot
+// take content (see WithBody).
 func (resp *Response) WithProblem(detail string) *Response {
-	if noContent(resp.code) {
-		resp.fail(fmt.Errorf("%w: %d", ErrContentForbidden, resp.code))
-		return resp
-	}
+	resp.mustAcceptContent("an error body")
 	resp.body, resp.contentType = nil, ""
 	resp.problem, resp.detail = true, detail
 	return resp
 }
 
 // WithFormat sets the format of the generated error body of WithProblem.
-// FormatAuto, the default, negotiates it.
+// FormatAuto, the default, negotiates it. A Format that is not one of the
+// constants is a mistake in the program: WithFormat panics.
 func (resp *Response) WithFormat(f Format) *Response {
 	if !f.valid() {
-		resp.fail(ErrFormat)
-		return resp
+		panic(ErrFormat)
 	}
 	resp.format = f
 	return resp
@@ -219,11 +285,20 @@ func (resp *Response) WithFormat(f Format) *Response {
 // content. With 204 and 304 it sends no Content-Type, Content-Length or
 // content; with 205, Content-Length: 0 and nothing else. A 1xx status is
 // written as an interim response, and not at all to an HTTP/1.0 client
-// (§15.2).
+// (§15.2). Over HTTP/2 and HTTP/3, which have no connection-specific
+// fields, Upgrade and Connection are not sent (a 426 says what to upgrade
+// to only over HTTP/1.1).
 func (resp *Response) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	for name, values := range resp.header {
 		h[name] = append([]string(nil), values...)
+	}
+	if r != nil && r.ProtoMajor >= 2 {
+		// HTTP/2 and HTTP/3 have no connection-specific fields: with
+		// Upgrade, the response is malformed (RFC 9113 §8.2.2, RFC 9114
+		// §4.2), and Go's HTTP/2 server strips only Connection.
+		delete(h, HeaderUpgrade)
+		delete(h, headerConnection)
 	}
 	code := resp.code
 	method, _ := requestInfo(r)
@@ -291,7 +366,7 @@ func writeBodiless(w http.ResponseWriter, code int) {
 // AddVary adds token to the Vary field of h, unless Vary lists it or "*"
 // already.
 func AddVary(h http.Header, token string) {
-	for _, v := range h[HeaderVary] {
+	for _, v := range h[headerVary] {
 		for v != "" {
 			var member string
 			member, v = nextMember(v)
@@ -301,5 +376,5 @@ func AddVary(h http.Header, token string) {
 			}
 		}
 	}
-	h.Add(HeaderVary, token)
+	h.Add(headerVary, token)
 }
