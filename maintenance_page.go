@@ -65,14 +65,13 @@ func (h *Handler) writeMaintenancePage(w http.ResponseWriter, r *http.Request, s
 		h.errLogger.Error("maintenance page template failed; using the generated page", zap.Error(err))
 	}
 	p := responses.Page{
-		Status:    http.StatusServiceUnavailable,
-		Title:     maintenanceTitle,
-		Message:   m.Message,
-		RequestID: data.RequestID,
-		RetryIn:   data.RetryIn,
-		Until:     data.Until,
-		UntilISO:  data.UntilISO,
-		Refresh:   data.RefreshSeconds,
+		Status:   http.StatusServiceUnavailable,
+		Title:    maintenanceTitle,
+		Message:  m.Message,
+		RetryIn:  data.RetryIn,
+		Until:    data.Until,
+		UntilISO: data.UntilISO,
+		Refresh:  data.RefreshSeconds,
 	}
 	if p.Message == "" {
 		p.Message = maintenanceDefaultMessage
