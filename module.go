@@ -8,6 +8,7 @@
 package caddynormalize
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -319,8 +320,23 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 			return nil
 		}
 	}
+	var cancel context.CancelFunc
+	if len(h.ReplaceErrors) > 0 {
+		// A replaced body is dropped: cancel the request's context once
+		// the replacement is sent, so that reverse_proxy stops waiting
+		// for an upstream that stalls before its next bytes. Only here:
+		// the clean path of a route without replace_errors allocates
+		// nothing.
+		var ctx context.Context
+		ctx, cancel = context.WithCancel(r.Context())
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	nw := h.norm.Wrap(w, r)
 	defer h.norm.Release(nw)
+	if cancel != nil {
+		nw.SetAbort(cancel)
+	}
 	// Once a response is generated in place, the handler's writes fail
 	// (AbortDroppedBody), and reverse_proxy, which then stops reading its
 	// upstream's dropped body, aborts with http.ErrAbortHandler. The

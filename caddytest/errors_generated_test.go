@@ -172,6 +172,11 @@ func TestGeneratedResponseDoesNotWait(t *testing.T) {
 	}
 	up := newRawUpstream(t)
 	up.Handle("/500", slowPage("HTTP/1.1 500 Internal Server Error"))
+	// Its header, then nothing until it gives up.
+	up.Handle("/stall", func(conn net.Conn, _ *bufio.Reader, _ *http.Request) {
+		_, _ = io.WriteString(conn, "HTTP/1.1 503 Service Unavailable\r\nDate: "+fixedDate+"\r\nContent-Type: text/html\r\nContent-Length: 4096\r\n\r\n")
+		time.Sleep(upstreamTime)
+	})
 	up.Handle("/600", slowPage("HTTP/1.1 600 Six Hundred"))
 	log := newCaddyLog(t, "caddy.log")
 	startCaddy(t, errorSite(log.path, "", []proxyRoute{
@@ -180,7 +185,7 @@ func TestGeneratedResponseDoesNotWait(t *testing.T) {
 	for _, tc := range []struct {
 		path   string
 		status int
-	}{{"/slow/500", 500}, {"/slow/600", 502}} {
+	}{{"/slow/500", 500}, {"/slow/600", 502}, {"/slow/stall", 503}} {
 		for _, client := range []errClient{errClients[0], errClients[2]} {
 			for _, proto := range allProtos {
 				what := fmt.Sprintf("GET %s as %s over %s", tc.path, client.name, proto)

@@ -43,7 +43,7 @@ func TestReplaceErrors(t *testing.T) {
 	up := newRawUpstream(t)
 	up.HandleBytes("/busy", upstream("HTTP/1.1 503 Service Unavailable", zpage,
 		"Content-Type: text/html", "Content-Encoding: gzip", "Content-Length: "+itoa(len(zpage)),
-		`ETag: "busy-1"`, "Retry-After: 120", "Set-Cookie: session=abc123; Path=/; HttpOnly",
+		`ETag: "busy-1"`, "Last-Modified: Mon, 02 Jan 2006 15:04:05 GMT", "Retry-After: 120", "Set-Cookie: session=abc123; Path=/; HttpOnly",
 		"Set-Cookie: lb=node7; Path=/", "Vary: Accept-Encoding", "Cache-Control: no-store"))
 	up.HandleBytes("/auth", upstream("HTTP/1.1 401 Unauthorized", page,
 		"Content-Type: text/html", "Content-Length: "+itoa(len(page)), `ETag: "auth-1"`,
@@ -105,7 +105,7 @@ func TestReplaceErrors(t *testing.T) {
 					checkDelta(t, what, before, readReport(t), replacedOnce)
 					// Every page here is HTML: curl gets it as HTML.
 					checkErrorBody(t, what, got, tt.status, client.mediaTypeFor("text/html"), true, forbid)
-					for _, k := range []string{"ETag", "Content-Encoding"} {
+					for _, k := range []string{"ETag", "Content-Encoding", "Last-Modified", "Trailer"} {
 						if v := got.header.Values(k); len(v) > 0 {
 							t.Errorf("%s: %s %q survived the replaced body", what, k, v)
 						}

@@ -150,6 +150,18 @@ func (n *Normalizer) compileGenerated(opts *Options) {
 	n.abortDropped = opts.AbortDroppedBody
 }
 
+// SetAbort sets a function the writer calls once it has generated a
+// response in place of the handler's, typically the cancel function of
+// the request's context, so that a handler blocked reading an upstream's
+// body that is dropped (a stalled upstream) returns at once.
+func (w *ResponseWriter) SetAbort(abort func()) { w.abort = abort }
+
+func (w *ResponseWriter) abortHandler() {
+	if w.abort != nil {
+		w.abort()
+	}
+}
+
 // Generated reports whether a response has been generated in place of
 // the handler's: from then on the handler's header fields, trailers and
 // body go nowhere.

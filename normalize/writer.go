@@ -37,6 +37,7 @@ type ResponseWriter struct {
 	bodyRule    responses.Rule // the rule that forbids content, with bodyWatch and bodyDiscard
 	bodyCounted bool           // the content violation has been reported
 	scratch     http.Header    // what Header returns once a response was generated in place
+	abort       func()         // called once a response was generated in place (SetAbort)
 
 	vbuf [8]responses.Violation
 }
@@ -162,6 +163,7 @@ func (w *ResponseWriter) replaceInvalid() {
 // dropped, drains from a slow or stalled upstream.
 func (w *ResponseWriter) flushGenerated() {
 	_ = http.NewResponseController(w.rw).Flush()
+	w.abortHandler()
 }
 
 // replaceBody answers with a generated error body in place of the
