@@ -86,8 +86,10 @@ type Options struct {
 	// added, and a malformed one is removed.
 	RetryAfter time.Duration
 
-	// ReplaceErrors lists the statuses whose content is replaced by a
-	// generated error body: codes ("404") or classes ("5xx"). The
+	// ReplaceErrors lists the error statuses whose content is replaced by
+	// a generated error body: codes from 400 to 599 ("404") or the classes
+	// "4xx" and "5xx" (ParseErrorStatusPattern). It is the generated rule
+	// replace-errors, whose action GeneratedActions or Default sets. The
 	// handler's body is dropped as it streams, with the fields that
 	// describe it (Content-Length, Content-Encoding, Content-Type, ETag);
 	// the status and every other field are kept.
