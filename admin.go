@@ -9,6 +9,7 @@ import (
 	"github.com/caddyserver/caddy/v2"
 	"go.uber.org/zap"
 
+	"github.com/respnorm/caddy-normalize/normalize"
 	"github.com/respnorm/caddy-normalize/responses"
 )
 
@@ -76,6 +77,14 @@ func (a *AdminAPI) handleReport(w http.ResponseWriter, r *http.Request) error {
 			Level:    rule.Level().String(),
 			Enforced: counts[i][0].n.Load(),
 			Reported: counts[i][1].n.Load(),
+		}
+	}
+	for i := range generatedCounts {
+		rep.Rules[normalize.GeneratedRule(i).ID()] = ruleReport{
+			Ref:      "replace_errors",
+			Level:    "policy",
+			Enforced: generatedCounts[i][0].n.Load(),
+			Reported: generatedCounts[i][1].n.Load(),
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -65,7 +66,7 @@ var cleanNext = caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Reques
 // BenchmarkHandlerClean is the whole Caddy handler on a response that
 // needs no fixing: the path every request of a healthy service takes.
 func BenchmarkHandlerClean(b *testing.B) {
-	h := provisioned(b, &Handler{Allow: []string{"GET", "HEAD"}, RetryAfter: 30})
+	h := provisioned(b, &Handler{Allow: []string{"GET", "HEAD"}, RetryAfter: caddy.Duration(30 * time.Second)})
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
@@ -150,7 +151,7 @@ func TestMaintenanceFileNoStatPerRequest(t *testing.T) {
 // TestHandlerCleanPathAllocs holds the Caddy handler to zero allocations
 // on a response that needs no fixing.
 func TestHandlerCleanPathAllocs(t *testing.T) {
-	h := provisioned(t, &Handler{Allow: []string{"GET", "HEAD"}, RetryAfter: 30, Maintenance: &Maintenance{}})
+	h := provisioned(t, &Handler{Allow: []string{"GET", "HEAD"}, RetryAfter: caddy.Duration(30 * time.Second), Maintenance: &Maintenance{}})
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	w := &discardWriter{h: http.Header{}}
 	allocs := testing.AllocsPerRun(1000, func() {

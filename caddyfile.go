@@ -1,10 +1,12 @@
 package caddynormalize
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
@@ -28,7 +30,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		www_authenticate <challenge>
 //		proxy_authenticate <challenge>
 //		upgrade <protocol...>
-//		retry_after <seconds>
+//		retry_after <duration|seconds>
 //		upstream_errors handle|pass
 //		replace_errors <code|class...>
 //		error_format auto|problem|json|html|text
@@ -46,6 +48,11 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //			shared
 //		}
 //	}
+//
+// retry_after takes a Caddy duration (2m, 90s, 1h30m) or a plain number
+// of seconds (120). replace_errors and error_page take error statuses
+// only: codes from 400 to 599 and the classes 4xx and 5xx. rule also
+// takes replace-errors, the action of replace_errors.
 //
 // With no block, every rule that needs no configured value is enforced,
 // and the others (allow-missing, www-authenticate-missing,
@@ -76,7 +83,9 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.Errf("rule: want <rule-id> enforce|report|off, got %d arguments", len(args))
 			}
 			if _, ok := responses.ParseRule(args[0]); !ok {
-				return d.Errf("rule: unknown rule %q", args[0])
+				if _, ok := normalize.ParseGeneratedRule(args[0]); !ok {
+					return d.Errf("rule: unknown rule %q", args[0])
+				}
 			}
 			if _, err := normalize.ParseAction(args[1]); err != nil {
 				return d.Errf("rule %s: %v", args[0], err)
@@ -132,11 +141,11 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if !d.NextArg() {
 				return d.ArgErr()
 			}
-			secs, err := strconv.Atoi(d.Val())
-			if err != nil || checkRetryAfter(secs) != nil {
-				return d.Errf("retry_after: %q is not a number of seconds from 0 to %d", d.Val(), maxRetryAfter)
+			dur, err := parseRetryAfterArg(d.Val())
+			if err != nil {
+				return d.Errf("%v", err)
 			}
-			h.RetryAfter = secs
+			h.RetryAfter = caddy.Duration(dur)
 			if d.NextArg() {
 				return d.ArgErr()
 			}
@@ -161,7 +170,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.ArgErr()
 			}
 			for _, p := range args {
-				if _, _, err := normalize.ParseStatusPattern(p); err != nil {
+				if _, _, err := normalize.ParseErrorStatusPattern(p); err != nil {
 					return d.Errf("replace_errors: %v", err)
 				}
 			}
@@ -184,7 +193,7 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if len(args) != 2 {
 				return d.Errf("error_page: want <code|class> <file>, got %d arguments", len(args))
 			}
-			if _, _, err := normalize.ParseStatusPattern(args[0]); err != nil {
+			if _, _, err := normalize.ParseErrorStatusPattern(args[0]); err != nil {
 				return d.Errf("error_page: %v", err)
 			}
 			if h.ErrorPages == nil {
@@ -207,6 +216,28 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 		}
 	}
 	return nil
+}
+
+// parseRetryAfterArg parses normalize's retry_after in the Caddyfile: a
+// plain number of seconds ("120"), or a Caddy duration ("2m", "90s",
+// "1h30m", "1d"), checked as checkRetryAfterDuration does.
+func parseRetryAfterArg(s string) (time.Duration, error) {
+	var d time.Duration
+	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
+		if secs < 0 || secs > maxRetryAfter {
+			return 0, fmt.Errorf("retry_after: %q is not from 0 to %d seconds", s, maxRetryAfter)
+		}
+		d = time.Duration(secs) * time.Second
+	} else {
+		var perr error
+		if d, perr = caddy.ParseDuration(s); perr != nil {
+			return 0, fmt.Errorf("retry_after: %q is neither a duration (2m, 90s, 1h30m) nor a number of seconds", s)
+		}
+	}
+	if err := checkRetryAfterDuration(d); err != nil {
+		return 0, fmt.Errorf("retry_after %q: %v", s, err)
+	}
+	return d, nil
 }
 
 // unmarshalMaintenance parses the block of the maintenance sub-directive.

@@ -62,6 +62,7 @@ func TestCaddyfileAdaptErrorsAndMaintenance(t *testing.T) {
 		upstream_errors pass
 		replace_errors 5xx 404
 		replace_errors 401
+		rule replace-errors report
 		error_format problem
 		error_page 5xx /etc/caddy/5xx.html
 		error_page 503 /etc/caddy/503.html
@@ -85,6 +86,7 @@ func TestCaddyfileAdaptErrorsAndMaintenance(t *testing.T) {
 		"handler":         "normalize",
 		"upstream_errors": "pass",
 		"replace_errors":  []any{"5xx", "404", "401"},
+		"rules":           map[string]any{"replace-errors": "report"},
 		"error_format":    "problem",
 		"error_pages":     map[string]any{"5xx": "/etc/caddy/5xx.html", "503": "/etc/caddy/503.html"},
 		"maintenance": map[string]any{
@@ -119,6 +121,16 @@ func TestUnmarshalCaddyfileErrorsAndMaintenanceRefused(t *testing.T) {
 		{"bad replace_errors code", "replace_errors 5000", "5000"},
 		{"replace_errors word", "replace_errors errors", "errors"},
 		{"replace_errors without argument", "replace_errors", "replace_errors"},
+		{"replace_errors success class", "replace_errors 2xx", "2xx"},
+		{"replace_errors switching protocols", "replace_errors 5xx 101", "101"},
+		{"replace_errors redirect", "replace_errors 302", "302"},
+		{"replace_errors informational class", "replace_errors 1xx", "1xx"},
+		{"error_page success", "error_page 200 /x.html", "200"},
+		{"error_page redirect class", "error_page 3xx /x.html", "3xx"},
+		{"retry_after below a second", "retry_after 500ms", "500ms"},
+		{"retry_after negative duration", "retry_after -2m", "-2m"},
+		{"retry_after word", "retry_after later", "later"},
+		{"retry_after too long", "retry_after 87660h1s", "87660h1s"},
 		{"bad error_format", "error_format xml", "xml"},
 		{"error_page with one argument", "error_page 5xx", "error_page"},
 		{"error_page bad status", "error_page 99 /x.html", "99"},

@@ -5,7 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddytest"
@@ -107,7 +109,22 @@ func TestCaddyfileAdapt(t *testing.T) {
 		{
 			name:      "retry_after",
 			caddyfile: ":8080 {\n\tnormalize {\n\t\tretry_after 120\n\t}\n}\n",
-			json:      site(normalizeRoute("", field(`"retry_after": 120`))),
+			json:      site(normalizeRoute("", field(`"retry_after": 120000000000`))),
+		},
+		{
+			name:      "retry_after 2m",
+			caddyfile: ":8080 {\n\tnormalize {\n\t\tretry_after 2m\n\t}\n}\n",
+			json:      site(normalizeRoute("", field(`"retry_after": 120000000000`))),
+		},
+		{
+			name:      "retry_after 1h30m",
+			caddyfile: ":8080 {\n\tnormalize {\n\t\tretry_after 1h30m\n\t}\n}\n",
+			json:      site(normalizeRoute("", field(`"retry_after": 5400000000000`))),
+		},
+		{
+			name:      "retry_after 90s",
+			caddyfile: ":8080 {\n\tnormalize {\n\t\tretry_after 90s\n\t}\n}\n",
+			json:      site(normalizeRoute("", field(`"retry_after": 90000000000`))),
 		},
 		{
 			name:      "retry_after 0",
@@ -145,7 +162,7 @@ func TestCaddyfileAdapt(t *testing.T) {
 									"handler": "normalize",
 									"mode": "report",
 									"proxy_authenticate": "Basic realm=\"proxy\"",
-									"retry_after": 30,
+									"retry_after": 30000000000,
 									"rules": {
 										"status-invalid": "enforce"
 									},
@@ -335,7 +352,7 @@ func TestUnmarshalCaddyfile(t *testing.T) {
 		WWWAuthenticate:   `Basic realm="app"`,
 		ProxyAuthenticate: `Basic realm="proxy"`,
 		Upgrade:           []string{"websocket", "h2c"},
-		RetryAfter:        90,
+		RetryAfter:        caddy.Duration(90 * time.Second),
 	}
 	if !reflect.DeepEqual(h, want) {
 		t.Errorf("got  %+v\nwant %+v", h, want)
@@ -427,6 +444,12 @@ func TestValidateJSON(t *testing.T) {
 		{"bad proxy challenge", Handler{ProxyAuthenticate: "Basic\x00"}, "Basic\x00"},
 		{"bad protocol", Handler{Upgrade: []string{"web socket"}}, "web socket"},
 		{"negative retry_after", Handler{RetryAfter: -1}, "-1"},
+		{"retry_after in nanoseconds", Handler{RetryAfter: 120}, "120ns"},
+		{"replace_errors 2xx", Handler{ReplaceErrors: []string{"2xx"}}, "2xx"},
+		{"replace_errors 101", Handler{ReplaceErrors: []string{"5xx", "101"}}, "101"},
+		{"replace_errors 304", Handler{ReplaceErrors: []string{"304"}}, "304"},
+		{"error_page 3xx", Handler{ErrorPages: map[string]string{"3xx": "/x.html"}}, "3xx"},
+		{"error_page 200", Handler{ErrorPages: map[string]string{"200": "/x.html"}}, "200"},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
@@ -443,7 +466,9 @@ func TestValidateJSON(t *testing.T) {
 		{},
 		{Mode: "enforce"},
 		{Mode: "report", Rules: map[string]string{"allow-missing": "enforce", "date-invalid": "off", "status-invalid": "report"}},
-		{Allow: []string{"GET", "HEAD"}, WWWAuthenticate: `Basic realm="app"`, ProxyAuthenticate: "Basic", Upgrade: []string{"HTTP/2.0"}, RetryAfter: 120},
+		{Allow: []string{"GET", "HEAD"}, WWWAuthenticate: `Basic realm="app"`, ProxyAuthenticate: "Basic", Upgrade: []string{"HTTP/2.0"}, RetryAfter: caddy.Duration(120 * time.Second)},
+		{RetryAfter: caddy.Duration(time.Second), ReplaceErrors: []string{"4xx", "5xx", "404", "599"}, ErrorPages: map[string]string{"4xx": "/a.html", "503": "/b.html"}},
+		{Mode: "report", Rules: map[string]string{"replace-errors": "enforce"}, ReplaceErrors: []string{"5xx"}},
 	}
 	for i, h := range good {
 		if err := h.Validate(); err != nil {

@@ -80,7 +80,10 @@ func FuzzUnmarshalCaddyfile(f *testing.F) {
 		}
 		// Delays are written in seconds and used as a time.Duration:
 		// what parses must be what takes effect, not a wrapped product.
-		delays := []int{h.RetryAfter}
+		if d := time.Duration(h.RetryAfter); d < 0 || d > maxRetryAfter*time.Second {
+			t.Fatalf("UnmarshalCaddyfile accepted %q: retry_after %v out of range", input, d)
+		}
+		var delays []int
 		if h.Maintenance != nil {
 			delays = append(delays, h.Maintenance.RetryAfter)
 		}

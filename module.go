@@ -8,6 +8,7 @@
 package caddynormalize
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -50,7 +51,9 @@ type Handler struct {
 	// reset-content, head-content, allow-missing, www-authenticate-missing,
 	// proxy-authenticate-missing, upgrade-missing, retry-after-missing,
 	// retry-after-invalid, location-invalid, location-missing,
-	// content-range-missing and date-invalid.
+	// content-range-missing and date-invalid; and replace-errors, the
+	// action of ReplaceErrors (reported: nothing is replaced, what would
+	// have been is counted and logged).
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not
@@ -71,11 +74,14 @@ type Handler struct {
 	// Upgrade Required that lacks one. Without it, reported only.
 	Upgrade []string `json:"upgrade,omitempty"`
 
-	// RetryAfter, in seconds, is the Retry-After added to a 503 Service
-	// Unavailable or 429 Too Many Requests that lacks one, and the value
-	// that replaces a malformed Retry-After. Without it, a missing
+	// RetryAfter is the delay of the Retry-After (in whole seconds,
+	// rounded up) added to a 503 Service Unavailable or 429 Too Many
+	// Requests that lacks one, and the value that replaces a malformed
+	// Retry-After. Like every duration in Caddy's JSON it is a duration
+	// string ("2m", "90s", "1h30m") or an integer of nanoseconds; it must
+	// be zero or from one second to ten years. Without it, a missing
 	// Retry-After is reported only and a malformed one is removed.
-	RetryAfter int `json:"retry_after,omitempty"`
+	RetryAfter caddy.Duration `json:"retry_after,omitempty"`
 
 	// UpstreamErrors says what becomes of an upstream's failure that
 	// reverse_proxy returns as an error (refused, unreachable, timed out,
@@ -86,11 +92,13 @@ type Handler struct {
 	// returns the error unchanged, for the site's handle_errors.
 	UpstreamErrors string `json:"upstream_errors,omitempty"`
 
-	// ReplaceErrors lists the statuses, codes ("404") or classes ("5xx"),
-	// whose body is replaced by a generated one: the upstream's body is
-	// dropped as it streams, with its Content-Length, Content-Encoding,
-	// Content-Type and ETag, and the status and other fields are kept.
-	// Empty (the default): no body is replaced.
+	// ReplaceErrors lists the error statuses, codes from 400 to 599
+	// ("404") or the classes "4xx" and "5xx", whose body is replaced by a
+	// generated one: the upstream's body is dropped as it streams, with
+	// its Content-Length, Content-Encoding, Content-Type, ETag and
+	// trailers, and the status and other fields are kept. It is the rule
+	// replace-errors: in report mode, or with that rule set to report,
+	// nothing is replaced. Empty (the default): no body is replaced.
 	ReplaceErrors []string `json:"replace_errors,omitempty"`
 
 	// ErrorFormat is the format of generated bodies: "auto" (the default)
@@ -98,7 +106,8 @@ type Handler struct {
 	// and plain text; "problem", "json", "html" or "text" fix it.
 	ErrorFormat string `json:"error_format,omitempty"`
 
-	// ErrorPages maps a status code ("502") or class ("5xx") to an HTML
+	// ErrorPages maps an error status code ("502") or class ("4xx",
+	// "5xx") to an HTML
 	// template file (Go's html/template) used in place of the generated
 	// HTML page, for clients that take HTML. The template gets .Status,
 	// .Reason, .RequestID, .RetryAfter and .Message, escaped. A code
@@ -142,8 +151,10 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 		return err
 	}
 	opts.OnViolation = h.onViolation
-	opts.WriteError = func(w http.ResponseWriter, r *http.Request, code int) {
-		h.writeError(w, r, code, "")
+	opts.OnGenerated = h.onGenerated
+	opts.AbortDroppedBody = true
+	opts.WriteError = func(w http.ResponseWriter, r *http.Request, code int, replaced string) {
+		h.writeError(w, r, code, "", replaced)
 	}
 	if h.norm, err = normalize.New(opts); err != nil {
 		return err
@@ -214,25 +225,32 @@ func (h *Handler) options() (normalize.Options, error) {
 	if len(h.Rules) > 0 {
 		opts.Actions = make(map[responses.Rule]normalize.Action, len(h.Rules))
 		for id, action := range h.Rules {
-			r, ok := responses.ParseRule(id)
-			if !ok {
-				return opts, fmt.Errorf("unknown rule %q", id)
-			}
 			a, err := normalize.ParseAction(action)
 			if err != nil {
 				return opts, fmt.Errorf("rule %s: %v", id, err)
 			}
+			if g, ok := normalize.ParseGeneratedRule(id); ok {
+				if opts.GeneratedActions == nil {
+					opts.GeneratedActions = make(map[normalize.GeneratedRule]normalize.Action)
+				}
+				opts.GeneratedActions[g] = a
+				continue
+			}
+			r, ok := responses.ParseRule(id)
+			if !ok {
+				return opts, fmt.Errorf("unknown rule %q", id)
+			}
 			opts.Actions[r] = a
 		}
 	}
-	if err := checkRetryAfter(h.RetryAfter); err != nil {
+	if err := checkRetryAfterDuration(time.Duration(h.RetryAfter)); err != nil {
 		return opts, err
 	}
 	opts.Allow = h.Allow
 	opts.WWWAuthenticate = h.WWWAuthenticate
 	opts.ProxyAuthenticate = h.ProxyAuthenticate
 	opts.Upgrade = h.Upgrade
-	opts.RetryAfter = time.Duration(h.RetryAfter) * time.Second
+	opts.RetryAfter = time.Duration(h.RetryAfter)
 	switch h.UpstreamErrors {
 	case "", "handle", "pass":
 	default:
@@ -247,7 +265,7 @@ func (h *Handler) options() (normalize.Options, error) {
 		opts.ErrorFormat = f
 	}
 	for pattern := range h.ErrorPages {
-		if _, _, err := normalize.ParseStatusPattern(pattern); err != nil {
+		if _, _, err := normalize.ParseErrorStatusPattern(pattern); err != nil {
 			return opts, fmt.Errorf("error_page: %v", err)
 		}
 	}
@@ -262,6 +280,22 @@ const maxRetryAfter = 10 * 365 * 24 * 60 * 60
 func checkRetryAfter(secs int) error {
 	if secs < 0 || secs > maxRetryAfter {
 		return fmt.Errorf("retry_after: %d is not between 0 and %d seconds", secs, maxRetryAfter)
+	}
+	return nil
+}
+
+// checkRetryAfterDuration checks normalize's retry_after: zero (none),
+// or from one second to maxRetryAfter seconds. Below a second is refused
+// rather than rounded: in JSON an integer is nanoseconds, and
+// "retry_after": 120 meant as seconds must not become one second.
+func checkRetryAfterDuration(d time.Duration) error {
+	switch {
+	case d < 0:
+		return fmt.Errorf("retry_after: %v is negative", d)
+	case d > 0 && d < time.Second:
+		return fmt.Errorf("retry_after: %v is less than a second (a JSON integer is nanoseconds: write a duration such as \"120s\")", d)
+	case d > maxRetryAfter*time.Second:
+		return fmt.Errorf("retry_after: %v is more than %d seconds", d, maxRetryAfter)
 	}
 	return nil
 }
@@ -286,8 +320,36 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request, next caddyht
 			return nil
 		}
 	}
+	var cancel context.CancelFunc
+	if len(h.ReplaceErrors) > 0 {
+		// A replaced body is dropped: cancel the request's context once
+		// the replacement is sent, so that reverse_proxy stops waiting
+		// for an upstream that stalls before its next bytes. Only here:
+		// the clean path of a route without replace_errors allocates
+		// nothing.
+		var ctx context.Context
+		ctx, cancel = context.WithCancel(r.Context())
+		defer cancel()
+		r = r.WithContext(ctx)
+	}
 	nw := h.norm.Wrap(w, r)
 	defer h.norm.Release(nw)
+	if cancel != nil {
+		nw.SetAbort(cancel)
+	}
+	// Once a response is generated in place, the handler's writes fail
+	// (AbortDroppedBody), and reverse_proxy, which then stops reading its
+	// upstream's dropped body, aborts with http.ErrAbortHandler. The
+	// client's response is complete: return normally, so that the
+	// server ends it (HTTP/2 ends a stream only when the handler returns)
+	// rather than resetting it. Any other panic goes on.
+	defer func() {
+		if nw.Generated() {
+			if v := recover(); v != nil && v != http.ErrAbortHandler {
+				panic(v)
+			}
+		}
+	}()
 	err := next.ServeHTTP(nw, r)
 	if err == nil || nw.WroteHeader() || h.UpstreamErrors == "pass" {
 		return err

@@ -76,8 +76,11 @@ func reportHandler(t *testing.T) caddy.AdminHandler {
 
 func TestAdminReport(t *testing.T) {
 	before := fetchReport(t)
-	if len(before.Rules) != int(responses.NumRules) {
-		t.Errorf("%d rules in the report, want %d", len(before.Rules), responses.NumRules)
+	if len(before.Rules) != int(responses.NumRules)+int(normalize.NumGeneratedRules) {
+		t.Errorf("%d rules in the report, want %d and %d generated", len(before.Rules), responses.NumRules, normalize.NumGeneratedRules)
+	}
+	if got, ok := before.Rules["replace-errors"]; !ok || got.Ref != "replace_errors" {
+		t.Errorf("replace-errors in the report: %+v, %v", got, ok)
 	}
 	for _, r := range responses.Rules() {
 		got, ok := before.Rules[r.ID()]

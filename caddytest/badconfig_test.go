@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,6 +41,11 @@ func TestBadConfigsRefused(t *testing.T) {
 	}
 	good := site("allow GET HEAD")
 	startCaddy(t, good)
+	// An error page that exists, so that only its status can be refused.
+	page := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(page, []byte("<p>{{.Status}}</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name  string
@@ -57,6 +64,13 @@ func TestBadConfigsRefused(t *testing.T) {
 		{"control character in www_authenticate", []string{"www_authenticate \"Basic\x01realm=x\""}, "Basic\x01realm=x"},
 		{"header injection in proxy_authenticate", []string{"proxy_authenticate \"Basic realm=x\r\nSet-Cookie: a=b\""}, "Basic realm=x\r\nSet-Cookie: a=b"},
 		{"control character in upgrade", []string{"upgrade \"web\x7fsocket\""}, "web\x7fsocket"},
+		{"replace_errors success class", []string{"replace_errors 2xx"}, "2xx"},
+		{"replace_errors switching protocols", []string{"replace_errors 5xx 101"}, "101"},
+		{"replace_errors redirect", []string{"replace_errors 301"}, "301"},
+		{"error_page success", []string{"error_page 200 " + page}, "200"},
+		{"error_page informational class", []string{"error_page 1xx " + page}, "1xx"},
+		{"retry_after below a second", []string{"retry_after 10ms"}, "10ms"},
+		{"retry_after not a duration", []string{"retry_after 2 minutes"}, "minutes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,4 +124,57 @@ func adminRequest(method, path, contentType, body string) (int, []byte, error) {
 		return res.StatusCode, b, err
 	}
 	return 0, nil, err
+}
+
+// TestBadJSONConfigsRefused: the same values refused in JSON config, the
+// way a config management tool posts it: replace_errors and error_pages
+// take error statuses only, and retry_after is a Caddy duration (an
+// integer is nanoseconds, so a bare 120 meant as seconds is refused).
+func TestBadJSONConfigsRefused(t *testing.T) {
+	needCaddy(t)
+	up := newRawUpstream(t)
+	startCaddy(t, siteConfig{upstream: up.Addr(), routes: []route{{name: "enforce", normalize: normalizeWith()}}}.String())
+	page := filepath.Join(t.TempDir(), "page.html")
+	if err := os.WriteFile(page, []byte("<p>{{.Status}}</p>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := func(handler string) string {
+		return `{"admin": {"listen": "` + adminAddr + `"}, "apps": {"http": {"servers": {"srv0": {"listen": [":9080"],
+			"routes": [{"handle": [` + handler + `]}]}}}}}`
+	}
+	tests := []struct{ name, handler, token string }{
+		{"replace_errors 2xx", `{"handler": "normalize", "replace_errors": ["2xx"]}`, "2xx"},
+		{"replace_errors 101", `{"handler": "normalize", "replace_errors": ["5xx", "101"]}`, "101"},
+		{"error_pages 3xx", `{"handler": "normalize", "error_pages": {"3xx": "` + page + `"}}`, "3xx"},
+		{"retry_after nanoseconds", `{"handler": "normalize", "retry_after": 120}`, "120ns"},
+		{"retry_after negative", `{"handler": "normalize", "retry_after": "-2m"}`, "-2m"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body, err := adminRequest(http.MethodPost, "/load", "application/json", cfg(tt.handler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if status == http.StatusOK {
+				t.Fatalf("config accepted, want it refused: %s", tt.handler)
+			}
+			if !strings.Contains(string(body), tt.token) {
+				t.Errorf("error does not name %q: %s", tt.token, body)
+			}
+		})
+	}
+	// Durations in JSON as Caddy writes them are accepted.
+	for _, good := range []string{`"2m"`, `"1h30m"`, `120000000000`} {
+		status, body, err := adminRequest(http.MethodPost, "/load", "application/json",
+			cfg(`{"handler": "normalize", "retry_after": `+good+`}, {"handler": "static_response", "status_code": 503}`))
+		if err != nil || status != http.StatusOK {
+			t.Errorf("retry_after %s: %d %s %v, want it accepted", good, status, body, err)
+			continue
+		}
+		got := fetch(t, protoH1, request{path: "/"})
+		want := map[string]string{`"2m"`: "120", `"1h30m"`: "5400", `120000000000`: "120"}[good]
+		if got.status != 503 || got.header.Get("Retry-After") != want {
+			t.Errorf("retry_after %s: %d Retry-After %q, want 503 with %q", good, got.status, got.header.Get("Retry-After"), want)
+		}
+	}
 }

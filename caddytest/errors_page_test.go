@@ -81,11 +81,12 @@ func TestErrorPage(t *testing.T) {
 		logged      bool   // a failure logged with the request id
 		retryAfter  string
 		forbid      []string
+		like        string // the replaced body's type, for curl's family
 	}{
-		{"tpl", "/x", 502, `<h1 class="brand">`, true, "", forbiddenFor(refused)},
-		{"tplslow", "/silent", 504, `<h1 class="brand-slow">`, true, "", forbiddenFor(up.Addr())},
-		{"tplnone", "/x", 503, `<h1 class="brand">`, true, "30", forbiddenFor(down)},
-		{"tplrepl", "/traceback", 500, `<h1 class="brand">`, false, "", forbiddenFor(up.Addr(), tracebackInternals...)},
+		{"tpl", "/x", 502, `<h1 class="brand">`, true, "", forbiddenFor(refused), ""},
+		{"tplslow", "/silent", 504, `<h1 class="brand-slow">`, true, "", forbiddenFor(up.Addr()), ""},
+		{"tplnone", "/x", 503, `<h1 class="brand">`, true, "30", forbiddenFor(down), ""},
+		{"tplrepl", "/traceback", 500, `<h1 class="brand">`, false, "", forbiddenFor(up.Addr(), tracebackInternals...), "text/html"},
 	}
 	for _, tt := range tests {
 		for _, client := range errClients {
@@ -94,9 +95,10 @@ func TestErrorPage(t *testing.T) {
 				what := fmt.Sprintf("GET /%s%s as %s over %s", tt.route, tt.path, client.name, proto)
 				t.Run(token, func(t *testing.T) {
 					got := errFetch(t, proto, "/"+tt.route+tt.path, token, client)
-					checkErrorBody(t, what, got, tt.status, client.mediaType, true, append(tt.forbid, token))
+					mediaType := client.mediaTypeFor(tt.like)
+					checkErrorBody(t, what, got, tt.status, mediaType, true, append(tt.forbid, token))
 					body := string(got.body)
-					if client.mediaType != "text/html" {
+					if mediaType != "text/html" {
 						if strings.Contains(body, "Example Shop") {
 							t.Errorf("%s: a %s client got the HTML page: %q", what, client.mediaType, body)
 						}

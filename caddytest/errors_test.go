@@ -36,6 +36,24 @@ type errClient struct {
 	mediaType string
 }
 
+// mediaTypeFor is the media type of the body generated in place of an
+// upstream's body of Content-Type like: a client that accepts anything
+// (curl's */*) keeps the upstream's media family (JSON gives
+// problem+json, HTML gives HTML, anything else text); others get what
+// they asked for.
+func (c errClient) mediaTypeFor(like string) string {
+	if c.accept != "*/*" || like == "" {
+		return c.mediaType
+	}
+	switch {
+	case strings.HasPrefix(like, "application/json"):
+		return "application/problem+json"
+	case strings.HasPrefix(like, "text/html"):
+		return "text/html"
+	}
+	return "text/plain"
+}
+
 var errClients = []errClient{
 	{"json", "application/json", "application/json"},
 	{"api", "application/problem+json", "application/problem+json"},
@@ -362,6 +380,9 @@ const ownBadGateway = "<html><head><title>502 Bad Gateway</title></head><body><c
 
 var ownBadGatewayInternals = []string{"nginx", "Ubuntu", "app-7f9c", ":8000", "<center>"}
 
+// replacedOnce is the count of one body replace_errors replaced.
+var replacedOnce = delta{"replace-errors": {enforced: 1}}
+
 // upstreamErrorCase is one way an upstream fails, behind route /<name>/.
 type upstreamErrorCase struct {
 	name     string
@@ -378,6 +399,9 @@ type upstreamErrorCase struct {
 	// prime, if set, runs once before the clients, to bring the upstream
 	// into the state the case needs.
 	prime func(t *testing.T)
+	// like is the Content-Type of the upstream body a generated one
+	// replaces, whose family a client that accepts anything keeps.
+	like string
 }
 
 // TestUpstreamErrors: every way an upstream fails comes out as a clean,
@@ -424,9 +448,9 @@ func TestUpstreamErrors(t *testing.T) {
 		{name: "dialtimeout", proxy: withTimeout(hanging, "dial_timeout 200ms"), status: 504,
 			cause: "i/o timeout", forbid: forbiddenFor(hanging)},
 		{name: "traceback", settings: []string{"replace_errors 5xx"}, proxy: proxyRaw, status: 500,
-			forbid: forbiddenFor(raw, tracebackInternals...)},
+			count: replacedOnce, like: "text/html", forbid: forbiddenFor(raw, tracebackInternals...)},
 		{name: "own502", settings: []string{"replace_errors 5xx"}, proxy: proxyRaw, status: 502,
-			forbid: forbiddenFor(raw, ownBadGatewayInternals...)},
+			count: replacedOnce, like: "text/html", forbid: forbiddenFor(raw, ownBadGatewayInternals...)},
 		{name: "noupstreams", settings: []string{"retry_after 30"},
 			// Passive health checks: one failure marks the only
 			// upstream down for a minute, and then reverse_proxy has
@@ -460,7 +484,7 @@ func TestUpstreamErrors(t *testing.T) {
 					before := readReport(t)
 					got := errFetch(t, proto, "/"+c.name+"/"+c.name, token, client)
 					checkDelta(t, what, before, readReport(t), c.count)
-					checkErrorBody(t, what, got, c.status, client.mediaType, true, append(c.forbid, token))
+					checkErrorBody(t, what, got, c.status, client.mediaTypeFor(c.like), true, append(c.forbid, token))
 					if ra := got.header.Values("Retry-After"); c.retryAfter != "" && (len(ra) != 1 || ra[0] != c.retryAfter) {
 						t.Errorf("%s: Retry-After %q, want [%q]", what, ra, c.retryAfter)
 					}

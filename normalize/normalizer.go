@@ -17,10 +17,13 @@ type Normalizer struct {
 	// Field values to add, formatted once. Nil when not configured.
 	allow, wwwAuthenticate, proxyAuthenticate, upgrade, retryAfter string
 
-	replace     *statusSet // nil: nothing is replaced
-	errorFormat responses.Format
-	writeError  func(w http.ResponseWriter, r *http.Request, code int)
-	onViolation func(Event)
+	replace      *statusSet // nil: nothing is replaced
+	errorFormat  responses.Format
+	writeError   func(w http.ResponseWriter, r *http.Request, code int, replaced string)
+	onViolation  func(Event)
+	genActions   [NumGeneratedRules]Action
+	onGenerated  func(GeneratedEvent)
+	abortDropped bool
 
 	pool sync.Pool
 }
@@ -40,8 +43,8 @@ func New(opts Options) (*Normalizer, error) {
 	}
 	n.replace, _ = parseStatusSet(opts.ReplaceErrors) // validated above
 	if n.writeError == nil {
-		n.writeError = func(w http.ResponseWriter, r *http.Request, code int) {
-			responses.WriteError(w, r, code, "", n.errorFormat)
+		n.writeError = func(w http.ResponseWriter, r *http.Request, code int, replaced string) {
+			responses.WriteErrorLike(w, r, code, "", n.errorFormat, replaced)
 		}
 	}
 	if len(opts.Allow) > 0 {
@@ -70,6 +73,7 @@ func New(opts Options) (*Normalizer, error) {
 	// Missing Location and Content-Range cannot be known by a proxy.
 	n.needs(responses.RuleLocationMissing, "")
 	n.needs(responses.RuleContentRangeMissing, "")
+	n.compileGenerated(&opts)
 	n.pool.New = func() any { return new(ResponseWriter) }
 	return n, nil
 }

@@ -86,8 +86,10 @@ type Options struct {
 	// added, and a malformed one is removed.
 	RetryAfter time.Duration
 
-	// ReplaceErrors lists the statuses whose content is replaced by a
-	// generated error body: codes ("404") or classes ("5xx"). The
+	// ReplaceErrors lists the error statuses whose content is replaced by
+	// a generated error body: codes from 400 to 599 ("404") or the classes
+	// "4xx" and "5xx" (ParseErrorStatusPattern). It is the generated rule
+	// replace-errors, whose action GeneratedActions or Default sets. The
 	// handler's body is dropped as it streams, with the fields that
 	// describe it (Content-Length, Content-Encoding, Content-Type, ETag);
 	// the status and every other field are kept.
@@ -101,11 +103,33 @@ type Options struct {
 	// WriteError, if set, writes the generated error responses in place
 	// of responses.WriteError: header fields, status and body. Use it for
 	// branded pages. It must not write content to a HEAD request.
-	WriteError func(w http.ResponseWriter, r *http.Request, code int)
+	// replaced is the Content-Type of the body being replaced ("" for
+	// none), so that a generated body can keep its media family when the
+	// client accepts anything (responses.Format.ResolveLike).
+	WriteError func(w http.ResponseWriter, r *http.Request, code int, replaced string)
 
 	// OnViolation, if set, is called for every violation, on the request's
 	// goroutine. It must not keep the Event's Request past the call.
 	OnViolation func(Event)
+
+	// GeneratedActions overrides the action of the generated rules
+	// (replace-errors). A rule not listed gets Default: in report mode
+	// nothing is replaced, and what would have been is reported.
+	GeneratedActions map[GeneratedRule]Action
+	// OnGenerated, if set, is called for every response a generated rule
+	// replaces, or would replace in report mode, on the request's
+	// goroutine. It must not keep the event's Request past the call.
+	OnGenerated func(GeneratedEvent)
+	// AbortDroppedBody makes Write, WriteString and ReadFrom fail with
+	// ErrBodyDropped once a response has been generated in place of the
+	// handler's, so that a handler copying an upstream's body stops at
+	// once instead of draining it while the client waits (over HTTP/2 a
+	// response ends only when the handler returns). Such a handler then
+	// usually panics with http.ErrAbortHandler (reverse_proxy,
+	// httputil.ReverseProxy): the generated response is complete, so
+	// recover it when ResponseWriter.Generated reports true. Off, the
+	// dropped body is accepted and discarded.
+	AbortDroppedBody bool
 }
 
 // validate checks the configured header values.
@@ -137,8 +161,8 @@ func (o *Options) validate() error {
 			return fmt.Errorf("rule %s: unknown action %d", r, a)
 		}
 	}
-	if _, err := parseStatusSet(o.ReplaceErrors); err != nil {
-		return fmt.Errorf("replace_errors: %v", err)
+	if err := validateGenerated(o); err != nil {
+		return err
 	}
 	if o.Default > Off {
 		return fmt.Errorf("unknown default action %d", o.Default)

@@ -36,13 +36,22 @@ type ResponseWriter struct {
 	body        bodyMode
 	bodyRule    responses.Rule // the rule that forbids content, with bodyWatch and bodyDiscard
 	bodyCounted bool           // the content violation has been reported
+	scratch     http.Header    // what Header returns once a response was generated in place
+	abort       func()         // called once a response was generated in place (SetAbort)
 
 	vbuf [8]responses.Violation
 }
 
 // Header returns the header map of the wrapped writer, so that what the
-// handler sets is what the normaliser checks.
-func (w *ResponseWriter) Header() http.Header { return w.rw.Header() }
+// handler sets is what the normaliser checks. Once a response has been
+// generated in place of the handler's, it returns a scratch map that is
+// never sent: nothing the handler sets then (trailers) reaches the client.
+func (w *ResponseWriter) Header() http.Header {
+	if w.body == bodyDone {
+		return w.generatedHeader()
+	}
+	return w.rw.Header()
+}
 
 // Unwrap returns the wrapped writer, for http.ResponseController.
 func (w *ResponseWriter) Unwrap() http.ResponseWriter { return w.rw }
@@ -80,8 +89,14 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		return // a response was generated in place
 	}
 	if w.n.replaces(code) {
-		w.replaceBody(code)
-		return
+		a := w.n.generatedAction(RuleReplaceErrors)
+		if a != Off {
+			w.n.emitGenerated(RuleReplaceErrors, a, code, w.req)
+		}
+		if a == Enforce {
+			w.replaceBody(code)
+			return
+		}
 	}
 	if rule, ok := responses.ContentRule(w.req.Method, code); ok && !w.tunnel(code) {
 		w.bodyRule = rule
@@ -139,7 +154,7 @@ func (w *ResponseWriter) replaceInvalid() {
 		delete(h, k)
 	}
 	w.body = bodyDone
-	w.n.writeError(w.rw, w.req, http.StatusBadGateway)
+	w.n.writeError(w.rw, w.req, http.StatusBadGateway, "")
 	w.flushGenerated()
 }
 
@@ -148,6 +163,7 @@ func (w *ResponseWriter) replaceInvalid() {
 // dropped, drains from a slow or stalled upstream.
 func (w *ResponseWriter) flushGenerated() {
 	_ = http.NewResponseController(w.rw).Flush()
+	w.abortHandler()
 }
 
 // replaceBody answers with a generated error body in place of the
@@ -155,11 +171,13 @@ func (w *ResponseWriter) flushGenerated() {
 // the dropped content.
 func (w *ResponseWriter) replaceBody(code int) {
 	h := w.rw.Header()
+	replaced := replacedType(h)
 	for _, k := range entityFields {
 		delete(h, k)
 	}
+	dropTrailers(h)
 	w.body = bodyDone
-	w.n.writeError(w.rw, w.req, code)
+	w.n.writeError(w.rw, w.req, code, replaced)
 	w.flushGenerated()
 }
 
@@ -175,6 +193,7 @@ func (w *ResponseWriter) Error(code int) {
 	}
 	w.status = code
 	w.body = bodyDone
+	dropTrailers(w.rw.Header())
 	if w.n.retryAfter != "" {
 		// The catalogue's rules say which statuses want Retry-After.
 		h := w.rw.Header()
@@ -184,7 +203,7 @@ func (w *ResponseWriter) Error(code int) {
 			}
 		}
 	}
-	w.n.writeError(w.rw, w.req, code)
+	w.n.writeError(w.rw, w.req, code, "")
 }
 
 // fix repairs the header fields h of a response with status code for
@@ -240,6 +259,10 @@ func (w *ResponseWriter) Write(p []byte) (int, error) {
 		return w.rw.Write(p)
 	case bodyDiscard:
 		w.countBody(len(p))
+	case bodyDone:
+		if w.n.abortDropped {
+			return 0, ErrBodyDropped
+		}
 	}
 	return len(p), nil
 }

@@ -82,6 +82,22 @@ func (f Format) Resolve(accept string) Format {
 	return FormatText
 }
 
+// ResolveLike is Resolve for a body generated in place of content of
+// media type like (its Content-Type; "" for none): when f is FormatAuto
+// and the client accepts anything (only "*/*" names the format Negotiate
+// would pick, or there is no Accept at all), the generated body keeps
+// like's media family: JSON (application/json, +json) gives
+// FormatProblem, HTML gives FormatHTML, anything else FormatText.
+// Replacing a JSON error with plain text for `Accept: */*` (what curl
+// and python-requests send) would lose what the client could read.
+func (f Format) ResolveLike(accept, like string) Format {
+	if f != FormatAuto {
+		return f.Resolve(accept)
+	}
+	g, _ := negotiate(accept, like)
+	return g
+}
+
 // MarshalText encodes f as its name, so that it reads and writes as a
 // string in JSON configuration.
 func (f Format) MarshalText() ([]byte, error) {

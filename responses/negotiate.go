@@ -47,6 +47,18 @@ const (
 //
 // Negotiate does not allocate.
 func Negotiate(accept string) Format {
+	f, _ := negotiate(accept, "")
+	return f
+}
+
+// negotiate is Negotiate, and when like names a media family (the
+// Content-Type of a body being replaced) it picks that family's format
+// instead of the winner if the winner is named only through "*/*" (or
+// Accept is empty: a client that sends none accepts anything,
+// RFC 9110 §12.5.1) and the family's format is as acceptable. It reports
+// whether it did.
+func negotiate(accept, like string) (Format, bool) {
+	all := accept
 	var spec [len(offers)]int
 	var weight [len(offers)]int
 	for accept != "" {
@@ -75,10 +87,66 @@ func Negotiate(accept string) Format {
 			best = i
 		}
 	}
+	family := familyOf(like)
+	if family == FormatAuto {
+		if best < 0 {
+			return FormatText, false
+		}
+		return offers[best].format, false
+	}
+	if !anyMember(all) {
+		return family, true
+	}
 	if best < 0 {
+		return FormatText, false
+	}
+	if spec[best] == specAny {
+		for i := range offers {
+			if offers[i].format == family && spec[i] == specAny && weight[i] == weight[best] {
+				return family, true
+			}
+		}
+	}
+	return offers[best].format, false
+}
+
+// anyMember reports whether accept has a well-formed member.
+func anyMember(accept string) bool {
+	for accept != "" {
+		var member string
+		member, accept = nextMember(accept)
+		if _, ok := parseMediaRange(member); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// familyOf returns the format of the family of media type ct (a
+// Content-Type field value): FormatProblem for JSON (application/json and
+// every +json type), FormatHTML for HTML and XHTML, FormatText for any
+// other type, FormatAuto for none.
+func familyOf(ct string) Format {
+	ct = trimOWS(ct)
+	if ct == "" {
+		return FormatAuto
+	}
+	r, ok := parseMediaRange(ct)
+	if !ok || r.typ == "*" {
 		return FormatText
 	}
-	return offers[best].format
+	switch {
+	case equalFoldASCII(r.typ, "application") && (equalFoldASCII(r.sub, "json") || hasSuffixFold(r.sub, "+json")):
+		return FormatProblem
+	case equalFoldASCII(r.typ, "text") && equalFoldASCII(r.sub, "html"),
+		equalFoldASCII(r.typ, "application") && equalFoldASCII(r.sub, "xhtml+xml"):
+		return FormatHTML
+	}
+	return FormatText
+}
+
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && equalFoldASCII(s[len(s)-len(suffix):], suffix)
 }
 
 // better reports whether offer i beats offer j.

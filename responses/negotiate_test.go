@@ -216,3 +216,35 @@ func TestFormatJSONConfig(t *testing.T) {
 		t.Error("marshal of an invalid format succeeded")
 	}
 }
+
+// TestResolveLike: a client that accepts anything gets the replaced
+// body's media family; one that names a format gets it; fixed formats
+// stay fixed.
+func TestResolveLike(t *testing.T) {
+	tests := []struct {
+		name         string
+		f            Format
+		accept, like string
+		want         Format
+	}{
+		{"curl json", FormatAuto, "*/*", "application/json", FormatProblem},
+		{"curl problem", FormatAuto, "*/*", "application/problem+json; charset=utf-8", FormatProblem},
+		{"curl vendor json", FormatAuto, "*/*", "application/vnd.api+json", FormatProblem},
+		{"curl html", FormatAuto, "*/*", "text/html; charset=utf-8", FormatHTML},
+		{"curl xhtml", FormatAuto, "*/*", "application/xhtml+xml", FormatHTML},
+		{"curl other", FormatAuto, "*/*", "application/xml", FormatText},
+		{"curl none", FormatAuto, "*/*", "", FormatText},
+		{"no accept json", FormatAuto, "", "application/json", FormatProblem},
+		{"no accept html", FormatAuto, "", "TEXT/HTML", FormatHTML},
+		{"browser json", FormatAuto, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/json", FormatHTML},
+		{"json client html", FormatAuto, "application/json", "text/html", FormatJSON},
+		{"json refused", FormatAuto, "*/*, application/problem+json;q=0", "application/json", FormatText},
+		{"fixed", FormatText, "*/*", "application/json", FormatText},
+		{"fixed html", FormatHTML, "application/json", "application/json", FormatHTML},
+	}
+	for _, tt := range tests {
+		if got := tt.f.ResolveLike(tt.accept, tt.like); got != tt.want {
+			t.Errorf("%s: %v.ResolveLike(%q, %q) = %v, want %v", tt.name, tt.f, tt.accept, tt.like, got, tt.want)
+		}
+	}
+}

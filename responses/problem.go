@@ -49,7 +49,7 @@ func errorCode(code int) int {
 // f.ContentType() as the body's Content-Type.
 //
 //	FormatProblem, FormatJSON: {"type":"about:blank","title":"Bad Gateway","status":502,"detail":"..."}
-//	FormatHTML:                an HTML5 page titled "502 Bad Gateway", every text escaped
+//	FormatHTML:                the generated page (AppendPage) titled "502 Bad Gateway", every text escaped
 //	FormatText:                "502 Bad Gateway\n" and the detail on a line of its own
 func AppendErrorBody(dst []byte, code int, detail string, f Format) []byte {
 	code = errorCode(code)
@@ -61,17 +61,7 @@ func AppendErrorBody(dst []byte, code int, detail string, f Format) []byte {
 		}
 		return append(dst, b...)
 	case FormatHTML:
-		dst = append(dst, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>"...)
-		dst = appendStatusLine(dst, code, true)
-		dst = append(dst, "</title>\n</head>\n<body>\n<h1>"...)
-		dst = appendStatusLine(dst, code, true)
-		dst = append(dst, "</h1>\n"...)
-		if detail != "" {
-			dst = append(dst, "<p>"...)
-			dst = appendEscapedHTML(dst, detail)
-			dst = append(dst, "</p>\n"...)
-		}
-		return append(dst, "</body>\n</html>\n"...)
+		return AppendPage(dst, Page{Status: code, Message: detail})
 	}
 	dst = appendStatusLine(dst, code, false)
 	dst = append(dst, '\n')
@@ -141,6 +131,13 @@ const maxPooled = 16 << 10
 // (§15.2). A code that is not valid HTTP is written as 500. r may be nil,
 // which counts as a GET without Accept.
 func WriteError(w http.ResponseWriter, r *http.Request, code int, detail string, f Format) {
+	WriteErrorLike(w, r, code, detail, f, "")
+}
+
+// WriteErrorLike is WriteError for a body generated in place of content
+// of media type like (its Content-Type): with FormatAuto, a client that
+// accepts anything gets like's media family (see Format.ResolveLike).
+func WriteErrorLike(w http.ResponseWriter, r *http.Request, code int, detail string, f Format, like string) {
 	code = errorCode(code)
 	method, accept := requestInfo(r)
 	if code < 200 {
@@ -155,7 +152,7 @@ func WriteError(w http.ResponseWriter, r *http.Request, code int, detail string,
 	if f == FormatAuto {
 		AddVary(h, "Accept")
 	}
-	f = f.Resolve(accept)
+	f = f.ResolveLike(accept, like)
 	bp := bodyPool.Get().(*[]byte)
 	body := AppendErrorBody((*bp)[:0], code, detail, f)
 	h.Del("Transfer-Encoding")

@@ -90,7 +90,8 @@ func TestErrorBodyHTML(t *testing.T) {
 		`<meta charset="utf-8">`,
 		"<title>502 Bad Gateway</title>",
 		"<h1>502 Bad Gateway</h1>",
-		"<p>&lt;script&gt;alert(&#34;x&amp;y&#34;)&lt;/script&gt;</p>",
+		`<meta name="viewport" content="width=device-width, initial-scale=1">`,
+		`<p id="message">&lt;script&gt;alert(&#34;x&amp;y&#34;)&lt;/script&gt;</p>`,
 		"</html>",
 	} {
 		if !strings.Contains(body, want) {
@@ -100,11 +101,11 @@ func TestErrorBodyHTML(t *testing.T) {
 	if strings.Contains(body, "<script") {
 		t.Errorf("HTML body carries the script unescaped:\n%s", body)
 	}
-	if strings.Count(body, "<p>") != 1 {
-		t.Errorf("want one paragraph:\n%s", body)
+	if strings.Count(body, `id="message"`) != 1 {
+		t.Errorf("want one detail paragraph:\n%s", body)
 	}
-	if empty := string(responses.AppendErrorBody(nil, 502, "", responses.FormatHTML)); strings.Contains(empty, "<p>") {
-		t.Errorf("an empty detail gives a paragraph:\n%s", empty)
+	if empty := string(responses.AppendErrorBody(nil, 502, "", responses.FormatHTML)); strings.Contains(empty, `id="message"`) {
+		t.Errorf("an empty detail gives a detail paragraph:\n%s", empty)
 	}
 }
 
