@@ -2,13 +2,13 @@ package caddynormalize
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
+	"github.com/respnorm/caddy-normalize/maintenance"
 	"github.com/respnorm/caddy-normalize/normalize"
 	"github.com/respnorm/caddy-normalize/responses"
 )
@@ -37,7 +37,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //			enabled
 //			file <path>
 //			window <start> <end>
-//			retry_after <seconds>
+//			retry_after <duration|seconds>
 //			allow_ip <cidr...>
 //			except <path-pattern...>
 //			message <text>
@@ -210,22 +210,31 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 }
 
 // unmarshalMaintenance parses the block of the maintenance sub-directive.
+// Each sub-directive but window, allow_ip and except is given once.
 func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 	m := new(Maintenance)
+	seen := map[string]bool{}
 	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		switch d.Val() {
+		key := d.Val()
+		switch key {
+		case "enabled", "shared", "file", "message", "name", "page", "retry_after":
+			if seen[key] {
+				return nil, d.Errf("maintenance: %s is given twice", key)
+			}
+			seen[key] = true
+		}
+		switch key {
 		case "enabled", "shared":
 			if d.NextArg() {
 				return nil, d.ArgErr()
 			}
-			if d.Val() == "enabled" {
+			if key == "enabled" {
 				m.Enabled = true
 			} else {
 				m.Shared = true
 			}
 
-		case "file", "message", "name", "page":
-			key := d.Val()
+		case "file", "message", "name", "page", "retry_after":
 			if !d.NextArg() {
 				return nil, d.ArgErr()
 			}
@@ -239,12 +248,21 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 			case "message":
 				m.Message = v
 			case "name":
-				if !responses.ValidToken(v) || strings.Contains(v, "/") {
-					return nil, d.Errf("maintenance: name %q is not a token", v)
+				if err := maintenance.CheckName(v); err != nil {
+					return nil, d.Errf("maintenance: %v", err)
 				}
 				m.Name = v
 			case "page":
 				m.Page = v
+			case "retry_after":
+				ra, err := parseRetryAfter(v)
+				if err == nil {
+					err = maintenance.CheckRetryAfter(time.Duration(ra))
+				}
+				if err != nil {
+					return nil, d.Errf("maintenance: retry_after: %v", err)
+				}
+				m.RetryAfter = ra
 			}
 
 		case "window":
@@ -264,19 +282,6 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 				return nil, d.Errf("maintenance: window end %q is not after its start %q", args[1], args[0])
 			}
 			m.Windows = append(m.Windows, w)
-
-		case "retry_after":
-			if !d.NextArg() {
-				return nil, d.ArgErr()
-			}
-			secs, err := strconv.Atoi(d.Val())
-			if err != nil || checkRetryAfter(secs) != nil {
-				return nil, d.Errf("maintenance: retry_after: %q is not a number of seconds from 0 to %d", d.Val(), maxRetryAfter)
-			}
-			m.RetryAfter = secs
-			if d.NextArg() {
-				return nil, d.ArgErr()
-			}
 
 		case "allow_ip":
 			args := d.RemainingArgs()
@@ -298,7 +303,7 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 			m.Except = append(m.Except, args...)
 
 		default:
-			return nil, d.Errf("maintenance: unrecognized subdirective %q", d.Val())
+			return nil, d.Errf("maintenance: unrecognized subdirective %q; want enabled, file, window, retry_after, allow_ip, except, message, name, page or shared", key)
 		}
 	}
 	return m, nil

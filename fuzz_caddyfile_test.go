@@ -80,11 +80,10 @@ func FuzzUnmarshalCaddyfile(f *testing.F) {
 		}
 		// Delays are written in seconds and used as a time.Duration:
 		// what parses must be what takes effect, not a wrapped product.
-		delays := []int{h.RetryAfter}
-		if h.Maintenance != nil {
-			delays = append(delays, h.Maintenance.RetryAfter)
+		if m := h.Maintenance; m != nil && (m.RetryAfter < 0 || time.Duration(m.RetryAfter) > maxRetryAfterDuration) {
+			t.Fatalf("UnmarshalCaddyfile accepted %q: maintenance retry_after %v is out of bounds", input, time.Duration(m.RetryAfter))
 		}
-		for _, secs := range delays {
+		for _, secs := range []int{h.RetryAfter} {
 			if d := time.Duration(secs) * time.Second; d/time.Second != time.Duration(secs) {
 				t.Fatalf("UnmarshalCaddyfile accepted %q: %d seconds wrap to %v as a duration", input, secs, d)
 			}

@@ -158,7 +158,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 // switches.
 func (h *Handler) provisionMaintenance(ctx caddy.Context) error {
 	m := h.Maintenance
-	if err := m.provision(ctx); err != nil {
+	if err := m.validate(); err != nil {
 		return err
 	}
 	if m.Page != "" {
@@ -168,23 +168,14 @@ func (h *Handler) provisionMaintenance(ctx caddy.Context) error {
 		}
 		h.maintPage = pages[http.StatusServiceUnavailable]
 	}
-	m.entry.attach(m)
-	if m.Shared {
-		m.entry.shared.Store(&sharedStore{kv: ctx.Storage()})
-		go m.entry.follow(ctx, h.errLogger)
-	}
-	if s := m.current(); s.On {
-		logMaintenance(h.errLogger, m.Name, s)
-	}
-	m.entry.publish()
-	go m.watch(ctx, h.errLogger)
-	return nil
+	return m.provision(ctx, h.errLogger)
 }
 
-// Cleanup detaches the handler from the shared maintenance state.
+// Cleanup releases the handler's hold on the state of its maintenance
+// name.
 func (h *Handler) Cleanup() error {
-	if h.Maintenance != nil && h.Maintenance.entry != nil {
-		h.Maintenance.entry.detach(h.Maintenance)
+	if h.Maintenance != nil {
+		h.Maintenance.release()
 	}
 	return nil
 }
@@ -196,8 +187,13 @@ func (h *Handler) Validate() error {
 		return err
 	}
 	// The engine checks the field values it is given.
-	_, err = normalize.New(opts)
-	return err
+	if _, err = normalize.New(opts); err != nil {
+		return err
+	}
+	if h.Maintenance != nil {
+		return h.Maintenance.validate()
+	}
+	return nil
 }
 
 // options turns the JSON configuration into the engine's Options; the

@@ -115,6 +115,10 @@ func (r record) toSwitch() (*Switch, error) {
 	return sw, nil
 }
 
+// ErrLock wraps the error of a Store that did not give its lock, as when
+// another instance holds it for longer than the caller waits.
+var ErrLock = errors.New("cannot take the store's lock on the shared switch")
+
 // ErrCorrupt wraps the error of a stored record that cannot be read, as
 // a write torn halfway leaves.
 var ErrCorrupt = errors.New("stored maintenance switch is unreadable")
@@ -181,7 +185,7 @@ func (e *Entry) Apply(ctx context.Context, st Store, sw *Switch) (*Switch, error
 		return &s, nil
 	}
 	if err := st.Lock(ctx, lockName(e.name)); err != nil {
-		return nil, fmt.Errorf("locking the shared switch of %s: %w", e.name, err)
+		return nil, fmt.Errorf("%w of %s: %w", ErrLock, e.name, err)
 	}
 	defer st.Unlock(context.WithoutCancel(ctx), lockName(e.name))
 	stored, err := load(ctx, st, e.name)
