@@ -310,7 +310,9 @@ func TestMaintenanceAdminAnswers(t *testing.T) {
 // reason other than absence is reported by the admin API.
 func TestMaintenanceFileErrorSurfaced(t *testing.T) {
 	orig := statFile
-	statFile = func(string) (os.FileInfo, error) { return nil, &os.PathError{Op: "stat", Path: "/x", Err: os.ErrPermission} }
+	statFile = func(string) (os.FileInfo, error) {
+		return nil, &os.PathError{Op: "stat", Path: "/x", Err: os.ErrPermission}
+	}
 	t.Cleanup(func() { statFile = orig })
 	ctx, cancel := storageCtx(t, t.TempDir(), nil)
 	defer cancel()
