@@ -59,10 +59,11 @@ type Maintenance struct {
 	// (POST /normalize/maintenance/<name>) and in metrics and events:
 	// 1 to 128 letters, digits, '-', '_' or '.'. Handlers with the same
 	// name share their admin API switch. Default: derived from the
-	// handler's server, its first listen address with every other
-	// character made '_' (":8080" gives "8080", "127.0.0.1:9080" gives
-	// "127.0.0.1_9080"), followed by "-2", "-3"... for the second,
-	// third... unnamed handler of that server, in config order.
+	// handler's server, its first listen address (host and port, without
+	// the network) with every other character made '_' (":8080" gives
+	// "8080", "127.0.0.1:9080" gives "127.0.0.1_9080"), followed by "-2",
+	// "-3"... for the second, third... unnamed handler of that server, in
+	// config order.
 	Name string `json:"name,omitempty"`
 
 	// Page is an HTML template file (Go's html/template) that replaces
@@ -230,7 +231,11 @@ func (m *Maintenance) autoName(ctx caddy.Context) string {
 	if srv == nil || len(srv.Listen) == 0 {
 		return "default"
 	}
-	base := maintenance.NameFrom(srv.Listen[0])
+	label := srv.Listen[0]
+	if na, err := caddy.ParseNetworkAddress(label); err == nil && !na.IsUnixNetwork() && !na.IsFdNetwork() {
+		label = na.JoinHostPort(0)
+	}
+	base := maintenance.NameFrom(label)
 	m.server = srv
 	v, _ := autoNames.LoadOrStore(srv, &autoCounter{n: map[string]int{}})
 	c := v.(*autoCounter)

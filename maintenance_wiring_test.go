@@ -166,7 +166,7 @@ func TestMaintenanceCaddyfileRetryAfter(t *testing.T) {
 func TestMaintenanceUnnamed(t *testing.T) {
 	dir := t.TempDir()
 	srvA := &caddyhttp.Server{Listen: []string{":8080"}}
-	srvB := &caddyhttp.Server{Listen: []string{"127.0.0.1:9090"}}
+	srvB := &caddyhttp.Server{Listen: []string{"tcp/127.0.0.1:9090"}}
 	ctxA, cancelA := storageCtx(t, dir, srvA)
 	defer cancelA()
 	ctxB, cancelB := storageCtx(t, dir, srvB)
