@@ -3,16 +3,19 @@ package caddynormalize
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyevents"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -320,5 +323,57 @@ func TestMaintenanceFileErrorSurfaced(t *testing.T) {
 	status, out := adminDo(t, http.MethodGet, "/normalize/maintenance/file-err", "", "")
 	if status != http.StatusOK || !strings.Contains(out, `"file_error":"maintenance file: stat /x: permission denied"`) {
 		t.Errorf("GET: %d %s; want the stat error in file_error", status, out)
+	}
+}
+
+// eventLog records the events it is given.
+type eventLog struct {
+	mu     sync.Mutex
+	events []string
+}
+
+func (l *eventLog) Handle(_ context.Context, e caddy.Event) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.events = append(l.events, fmt.Sprintf("%s %v %v", e.Name(), e.Data["name"], e.Data["source"]))
+	return nil
+}
+
+func (l *eventLog) list() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.events, "; ")
+}
+
+// TestMaintenanceEvents: Caddy events are emitted when a name's
+// maintenance turns on and off, once per change, not per handler.
+func TestMaintenanceEvents(t *testing.T) {
+	ctx, cancel := storageCtx(t, t.TempDir(), nil)
+	defer cancel()
+	app, err := ctx.App("events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &eventLog{}
+	for _, name := range []string{"maintenance_on", "maintenance_off"} {
+		if err := app.(*caddyevents.App).On(name, log); err != nil {
+			t.Fatal(err)
+		}
+	}
+	provisionIn(t, ctx, &Handler{Maintenance: &Maintenance{Name: "events", Enabled: true}})
+	provisionIn(t, ctx, &Handler{Maintenance: &Maintenance{Name: "events", Enabled: true}})
+	provisionIn(t, ctx, &Handler{Maintenance: &Maintenance{Name: "events-off"}})
+	post := func(body string) {
+		t.Helper()
+		if status, out := adminDo(t, http.MethodPost, "/normalize/maintenance/events", "application/json", body); status != http.StatusOK {
+			t.Fatalf("POST %s: %d %s", body, status, out)
+		}
+	}
+	post(`{"enabled": false}`)
+	post(`{"enabled": false}`)
+	post(`{"enabled": true, "retry_after": 5}`)
+	want := "maintenance_on events config; maintenance_off events <nil>; maintenance_on events api"
+	if got := log.list(); got != want {
+		t.Errorf("events:\n got %s\nwant %s", got, want)
 	}
 }
