@@ -6,9 +6,9 @@ package caddytest
 // X-Forwarded-For opens none without trusted proxies), that the upstream
 // sees nothing meanwhile, and the metrics.
 //
-// Every site here binds 127.0.0.1:9080 only. The admin API's switches
-// live at package level in the plugin and outlast a test, so every test
-// clears them (DELETE /normalize/maintenance) when it ends.
+// Every site here binds 127.0.0.1:9080 (and 9081 for a second site). The
+// admin API's switches outlast a config that keeps their name, so every
+// test clears them (DELETE /normalize/maintenance) when it ends.
 
 import (
 	"bytes"
