@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
@@ -79,6 +80,7 @@ type Maintenance struct {
 	except   caddyhttp.MatchPath
 	machine  *maintenance.Machine
 	pooled   *maintPooled
+	released atomic.Bool
 	store    maintenance.Store // the context's storage, with Shared
 	requests prometheus.Counter
 	logger   *zap.Logger
@@ -201,15 +203,14 @@ func (m *Maintenance) provision(ctx caddy.Context, logger *zap.Logger) error {
 	return nil
 }
 
-// release leaves the state of the name; the last handler to leave
+// release leaves the state of the name, once; the last handler to leave
 // removes it (and its gauge).
 func (m *Maintenance) release() {
-	if m.pooled == nil {
+	if m.pooled == nil || !m.released.CompareAndSwap(false, true) {
 		return
 	}
 	m.pooled.detach(m)
 	_, _ = maintPool.Delete(m.Name)
-	m.pooled = nil
 	if m.server != nil {
 		autoNames.Delete(m.server)
 	}
@@ -307,9 +308,7 @@ func (m *Maintenance) refresh(lastErr *string) {
 	case err == nil:
 		*lastErr = ""
 	}
-	if p := m.pooled; p != nil {
-		p.publish()
-	}
+	m.pooled.publish()
 }
 
 // watch re-evaluates the configured switches every second until ctx is
@@ -339,9 +338,6 @@ func (m *Maintenance) follow(ctx caddy.Context) {
 		case <-t.C:
 		}
 		p := m.pooled
-		if p == nil {
-			return
-		}
 		sw, err := p.entry.Sync(ctx, m.store)
 		if err != nil {
 			m.logger.Warn("reading shared maintenance state", zap.String("name", m.Name), zap.Error(err))

@@ -103,25 +103,26 @@ func gaugeNames(t *testing.T) map[string]float64 {
 func TestMaintenanceNamesChecked(t *testing.T) {
 	for _, tt := range []struct {
 		name string
-		m    Maintenance
+		m    func() *Maintenance
 		want string
 	}{
-		{"path name", Maintenance{Name: "../../x"}, "../../x"},
-		{"slash", Maintenance{Name: "a/b"}, "a/b"},
-		{"space", Maintenance{Name: "a b"}, "a b"},
-		{"backwards window", Maintenance{Windows: []Window{{Start: time.Unix(100, 0), End: time.Unix(50, 0)}}}, "before it starts"},
-		{"bad allow_ip", Maintenance{AllowIP: []string{"10.0.0.300"}}, "10.0.0.300"},
-		{"retry_after in nanoseconds", Maintenance{RetryAfter: 600}, "under a second"},
-		{"negative retry_after", Maintenance{RetryAfter: caddy.Duration(-time.Second)}, "negative"},
+		{"path name", func() *Maintenance { return &Maintenance{Name: "../../x"} }, "../../x"},
+		{"slash", func() *Maintenance { return &Maintenance{Name: "a/b"} }, "a/b"},
+		{"space", func() *Maintenance { return &Maintenance{Name: "a b"} }, "a b"},
+		{"backwards window", func() *Maintenance {
+			return &Maintenance{Windows: []Window{{Start: time.Unix(100, 0), End: time.Unix(50, 0)}}}
+		}, "before it starts"},
+		{"bad allow_ip", func() *Maintenance { return &Maintenance{AllowIP: []string{"10.0.0.300"}} }, "10.0.0.300"},
+		{"retry_after in nanoseconds", func() *Maintenance { return &Maintenance{RetryAfter: 600} }, "under a second"},
+		{"negative retry_after", func() *Maintenance { return &Maintenance{RetryAfter: caddy.Duration(-time.Second)} }, "negative"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m := tt.m
-			h := &Handler{Maintenance: &m}
+			h := &Handler{Maintenance: tt.m()}
 			if err := h.Validate(); err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Validate() = %v, want an error naming %q", err, tt.want)
 			}
-			m2 := tt.m
-			h2 := &Handler{Maintenance: &m2}
+			m2 := tt.m()
+			h2 := &Handler{Maintenance: m2}
 			ctx, cancel := storageCtx(t, t.TempDir(), nil)
 			defer cancel()
 			if err := h2.Provision(ctx); err == nil || !strings.Contains(err.Error(), tt.want) {
