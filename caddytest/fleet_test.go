@@ -11,6 +11,7 @@ package caddytest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -300,6 +301,19 @@ func fleetRecord(storage string) string {
 	return string(b)
 }
 
+// fleetUpdated is the "updated" stamp of the stored switch: the clock of
+// the instance that made it.
+func fleetUpdated(t *testing.T, storage string) time.Time {
+	t.Helper()
+	var rec struct {
+		Updated time.Time `json:"updated"`
+	}
+	if err := json.Unmarshal([]byte(fleetRecord(storage)), &rec); err != nil {
+		t.Fatalf("the stored switch %q: %v", fleetRecord(storage), err)
+	}
+	return rec.Updated
+}
+
 // TestMaintenanceFleetAgreement: instances whose clocks are ten minutes
 // apart agree on the latest switch, whichever made it; an instance that
 // starts while the fleet is in maintenance answers its very first request
@@ -332,7 +346,11 @@ func TestMaintenanceFleetAgreement(t *testing.T) {
 	// A's switch would apply nowhere, A included.
 	maintCall(t, b.admin, http.MethodPost, "/normalize/maintenance/fleet", `{"enabled": true, "retry_after": 15}`)
 	waitAll("in maintenance after a switch on B", both, http.StatusServiceUnavailable, "15")
+	updatedB := fleetUpdated(t, storage)
 	st := maintCall(t, a.admin, http.MethodPost, "/normalize/maintenance/fleet", `{"enabled": false}`)
+	if updatedA := fleetUpdated(t, storage); !updatedA.Before(updatedB) {
+		t.Errorf("A's switch is stamped %v, B's earlier one %v: the clocks are not skewed, and the test proves nothing", updatedA, updatedB)
+	}
 	checkMaintStatus(t, "A right after its switch off", st, "fleet", maintStatus{SwitchedByAPI: true, Shared: true, Handlers: 1})
 	waitAll("back after a switch off on A (clock behind)", both, http.StatusOK, "")
 	maintCall(t, a.admin, http.MethodPost, "/normalize/maintenance/fleet", `{"enabled": true}`)
