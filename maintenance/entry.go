@@ -226,18 +226,3 @@ func (e *Entry) Sync(ctx context.Context, st Store) (*Switch, error) {
 	e.sw.Store(stored)
 	return stored, nil
 }
-
-// StateOf is the state sw gives a handler whose configured Retry-After
-// is retryAfter; nil when sw is not in force at now.
-func StateOf(sw *Switch, now time.Time, retryAfter time.Duration) *State {
-	if !sw.InForce(now) {
-		return nil
-	}
-	if !sw.On {
-		return Off
-	}
-	if sw.state != nil {
-		return sw.state
-	}
-	return onState(SourceAPI, time.Time{}, retryAfter)
-}
