@@ -1,7 +1,6 @@
 package caddynormalize
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,7 +17,13 @@ import (
 // provisioned returns h provisioned in a throwaway Caddy context.
 func provisioned(tb testing.TB, h *Handler) *Handler {
 	tb.Helper()
-	ctx, cancel := caddy.NewContext(caddy.Context{Context: context.Background()})
+	// A context of a config, as Caddy gives one: with storage and the
+	// events app that maintenance uses.
+	cfgCtx, err := caddy.ProvisionContext(&caddy.Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := caddy.NewContext(cfgCtx)
 	tb.Cleanup(cancel)
 	if err := h.Provision(ctx); err != nil {
 		tb.Fatal(err)
@@ -86,7 +91,7 @@ func BenchmarkMaintenanceAnswer(b *testing.B) {
 	if err := os.WriteFile(flag, nil, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	h := provisioned(b, &Handler{Maintenance: &Maintenance{File: flag, RetryAfter: 60}})
+	h := provisioned(b, &Handler{Maintenance: &Maintenance{File: flag, RetryAfter: caddy.Duration(time.Minute)}})
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.Header.Set("Accept", "application/json")
 	w := &discardWriter{h: http.Header{}}
@@ -112,7 +117,7 @@ func TestMaintenanceFileNoStatPerRequest(t *testing.T) {
 	t.Cleanup(func() { statFile = orig })
 
 	flag := filepath.Join(t.TempDir(), "maintenance")
-	h := provisioned(t, &Handler{Maintenance: &Maintenance{File: flag, RetryAfter: 60}})
+	h := provisioned(t, &Handler{Maintenance: &Maintenance{File: flag, RetryAfter: caddy.Duration(time.Minute)}})
 	before := stats.Load()
 	const requests = 10000
 	for i := 0; i < requests; i++ {
@@ -134,7 +139,7 @@ func TestMaintenanceFileNoStatPerRequest(t *testing.T) {
 	if err := os.WriteFile(flag, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	h.Maintenance.refresh()
+	h.Maintenance.machine.Refresh()
 	rec := httptest.NewRecorder()
 	if err := h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil), cleanNext); err != nil {
 		t.Fatal(err)

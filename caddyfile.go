@@ -1,16 +1,13 @@
 package caddynormalize
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
-	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
 	"github.com/caddyserver/caddy/v2/caddyconfig/httpcaddyfile"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 
+	"github.com/respnorm/caddy-normalize/maintenance"
 	"github.com/respnorm/caddy-normalize/normalize"
 	"github.com/respnorm/caddy-normalize/responses"
 )
@@ -39,7 +36,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //			enabled
 //			file <path>
 //			window <start> <end>
-//			retry_after <seconds>
+//			retry_after <duration|seconds>
 //			allow_ip <cidr...>
 //			except <path-pattern...>
 //			message <text>
@@ -141,11 +138,14 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if !d.NextArg() {
 				return d.ArgErr()
 			}
-			dur, err := parseRetryAfterArg(d.Val())
-			if err != nil {
-				return d.Errf("%v", err)
+			dur, err := parseRetryAfter(d.Val())
+			if err == nil {
+				err = checkRetryAfter(time.Duration(dur))
 			}
-			h.RetryAfter = caddy.Duration(dur)
+			if err != nil {
+				return d.Errf("retry_after %q: %v", d.Val(), err)
+			}
+			h.RetryAfter = dur
 			if d.NextArg() {
 				return d.ArgErr()
 			}
@@ -218,45 +218,32 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	return nil
 }
 
-// parseRetryAfterArg parses normalize's retry_after in the Caddyfile: a
-// plain number of seconds ("120"), or a Caddy duration ("2m", "90s",
-// "1h30m", "1d"), checked as checkRetryAfterDuration does.
-func parseRetryAfterArg(s string) (time.Duration, error) {
-	var d time.Duration
-	if secs, err := strconv.ParseInt(s, 10, 64); err == nil {
-		if secs < 0 || secs > maxRetryAfter {
-			return 0, fmt.Errorf("retry_after: %q is not from 0 to %d seconds", s, maxRetryAfter)
-		}
-		d = time.Duration(secs) * time.Second
-	} else {
-		var perr error
-		if d, perr = caddy.ParseDuration(s); perr != nil {
-			return 0, fmt.Errorf("retry_after: %q is neither a duration (2m, 90s, 1h30m) nor a number of seconds", s)
-		}
-	}
-	if err := checkRetryAfterDuration(d); err != nil {
-		return 0, fmt.Errorf("retry_after %q: %v", s, err)
-	}
-	return d, nil
-}
-
 // unmarshalMaintenance parses the block of the maintenance sub-directive.
+// Each sub-directive but window, allow_ip and except is given once.
 func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 	m := new(Maintenance)
+	seen := map[string]bool{}
 	for nesting := d.Nesting(); d.NextBlock(nesting); {
-		switch d.Val() {
+		key := d.Val()
+		switch key {
+		case "enabled", "shared", "file", "message", "name", "page", "retry_after":
+			if seen[key] {
+				return nil, d.Errf("maintenance: %s is given twice", key)
+			}
+			seen[key] = true
+		}
+		switch key {
 		case "enabled", "shared":
 			if d.NextArg() {
 				return nil, d.ArgErr()
 			}
-			if d.Val() == "enabled" {
+			if key == "enabled" {
 				m.Enabled = true
 			} else {
 				m.Shared = true
 			}
 
-		case "file", "message", "name", "page":
-			key := d.Val()
+		case "file", "message", "name", "page", "retry_after":
 			if !d.NextArg() {
 				return nil, d.ArgErr()
 			}
@@ -270,12 +257,21 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 			case "message":
 				m.Message = v
 			case "name":
-				if !responses.ValidToken(v) || strings.Contains(v, "/") {
-					return nil, d.Errf("maintenance: name %q is not a token", v)
+				if err := maintenance.CheckName(v); err != nil {
+					return nil, d.Errf("maintenance: %v", err)
 				}
 				m.Name = v
 			case "page":
 				m.Page = v
+			case "retry_after":
+				ra, err := parseRetryAfter(v)
+				if err == nil {
+					err = checkRetryAfter(time.Duration(ra))
+				}
+				if err != nil {
+					return nil, d.Errf("maintenance: retry_after: %v", err)
+				}
+				m.RetryAfter = ra
 			}
 
 		case "window":
@@ -295,19 +291,6 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 				return nil, d.Errf("maintenance: window end %q is not after its start %q", args[1], args[0])
 			}
 			m.Windows = append(m.Windows, w)
-
-		case "retry_after":
-			if !d.NextArg() {
-				return nil, d.ArgErr()
-			}
-			secs, err := strconv.Atoi(d.Val())
-			if err != nil || checkRetryAfter(secs) != nil {
-				return nil, d.Errf("maintenance: retry_after: %q is not a number of seconds from 0 to %d", d.Val(), maxRetryAfter)
-			}
-			m.RetryAfter = secs
-			if d.NextArg() {
-				return nil, d.ArgErr()
-			}
 
 		case "allow_ip":
 			args := d.RemainingArgs()
@@ -329,7 +312,7 @@ func unmarshalMaintenance(d *caddyfile.Dispenser) (*Maintenance, error) {
 			m.Except = append(m.Except, args...)
 
 		default:
-			return nil, d.Errf("maintenance: unrecognized subdirective %q", d.Val())
+			return nil, d.Errf("maintenance: unrecognized subdirective %q; want enabled, file, window, retry_after, allow_ip, except, message, name, page or shared", key)
 		}
 	}
 	return m, nil

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig"
 )
@@ -93,7 +94,7 @@ func TestCaddyfileAdaptErrorsAndMaintenance(t *testing.T) {
 			"enabled":     true,
 			"file":        "/run/app.maintenance",
 			"windows":     []any{map[string]any{"start": "2026-12-01T02:00:00Z", "end": "2026-12-01T04:00:00Z"}},
-			"retry_after": float64(600),
+			"retry_after": float64(600 * time.Second),
 			"allow_ip":    []any{"10.0.0.0/8", "127.0.0.2"},
 			"except":      []any{"/health", "/status/*"},
 			"message":     "Back <soon>.",

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+
+	"github.com/respnorm/caddy-normalize/maintenance"
 )
 
 // FuzzUnmarshalCaddyfile feeds arbitrary text as the block of the
@@ -80,17 +82,11 @@ func FuzzUnmarshalCaddyfile(f *testing.F) {
 		}
 		// Delays are written in seconds and used as a time.Duration:
 		// what parses must be what takes effect, not a wrapped product.
-		if d := time.Duration(h.RetryAfter); d < 0 || d > maxRetryAfter*time.Second {
+		if d := time.Duration(h.RetryAfter); d < 0 || d > maintenance.MaxRetryAfter {
 			t.Fatalf("UnmarshalCaddyfile accepted %q: retry_after %v out of range", input, d)
 		}
-		var delays []int
-		if h.Maintenance != nil {
-			delays = append(delays, h.Maintenance.RetryAfter)
-		}
-		for _, secs := range delays {
-			if d := time.Duration(secs) * time.Second; d/time.Second != time.Duration(secs) {
-				t.Fatalf("UnmarshalCaddyfile accepted %q: %d seconds wrap to %v as a duration", input, secs, d)
-			}
+		if m := h.Maintenance; m != nil && (m.RetryAfter < 0 || time.Duration(m.RetryAfter) > maintenance.MaxRetryAfter) {
+			t.Fatalf("UnmarshalCaddyfile accepted %q: maintenance retry_after %v is out of bounds", input, time.Duration(m.RetryAfter))
 		}
 		values := []string{h.WWWAuthenticate, h.ProxyAuthenticate}
 		values = append(values, h.Allow...)

@@ -2,195 +2,142 @@ package caddynormalize
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"io/fs"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
-	"go.uber.org/zap"
+
+	"github.com/respnorm/caddy-normalize/maintenance"
 )
 
-// Maintenance state switched through the admin API lives at package level,
-// keyed by handler name: handlers and admin modules are created afresh on
-// every config load, and a switch must survive a reload.
-var (
-	maintMu      sync.Mutex
-	maintEntries = map[string]*maintEntry{}
-)
+// maintPool holds, per maintenance name, the state that must outlive a
+// config (the admin API's switch, the fleet version seen), as
+// reverse_proxy keeps its hosts: every handler of that name holds a
+// reference from Provision to Cleanup, so the state survives reloads that
+// keep the name and is removed, with its gauge, by the first config that
+// no longer has it.
+var maintPool = caddy.NewUsagePool()
 
-// maintEntry is the shared state of every handler with one name.
-type maintEntry struct {
-	name     string
-	override atomic.Pointer[maintOverride] // nil: follow the configuration
+// maintPooled is the pooled state of one name, and the handlers of the
+// running configs (usually one config; two while a reload overlaps them)
+// that have it.
+type maintPooled struct {
+	entry *maintenance.Entry
 
-	// The handlers of the current config with this name, for GET.
-	mu       sync.Mutex
-	handlers map[*Maintenance]struct{}
-	shared   atomic.Pointer[sharedStore] // set by a handler with shared
+	mu        sync.Mutex
+	handlers  []*Maintenance // in the order they were provisioned
+	published bool
+	lastOn    bool
+	gone      bool
 }
 
-// maintOverride is a switch made through the admin API. A cleared one
-// hands the decision back to the configuration; it is kept, rather than
-// dropped, so that it orders against switches from shared storage.
-type maintOverride struct {
-	*maintState
-	Cleared bool
-	Updated time.Time
+// Destruct removes the name's gauge: no config has it any more.
+func (p *maintPooled) Destruct() error {
+	p.mu.Lock()
+	p.gone = true
+	p.mu.Unlock()
+	maintenanceActive.DeleteLabelValues(p.entry.Name())
+	return nil
 }
 
-// inForce reports whether the switch decides the state at now: it has not
-// been cleared, and an "on" with an end has not reached it.
-func (o *maintOverride) inForce(now time.Time) bool {
-	return o != nil && !o.Cleared && (!o.On || o.Until.IsZero() || now.Before(o.Until))
+func (p *maintPooled) attach(m *Maintenance) {
+	p.mu.Lock()
+	p.handlers = append(p.handlers, m)
+	p.mu.Unlock()
+	p.publish()
 }
 
-func maintEntryFor(name string) *maintEntry {
-	maintMu.Lock()
-	defer maintMu.Unlock()
-	e := maintEntries[name]
-	if e == nil {
-		e = &maintEntry{name: name, handlers: map[*Maintenance]struct{}{}}
-		maintEntries[name] = e
-	}
-	return e
-}
-
-func (e *maintEntry) attach(m *Maintenance) {
-	e.mu.Lock()
-	e.handlers[m] = struct{}{}
-	e.mu.Unlock()
-}
-
-// inUse reports whether a handler of the running config has this name.
-func (e *maintEntry) inUse() bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return len(e.handlers) > 0
-}
-
-func (e *maintEntry) detach(m *Maintenance) {
-	e.mu.Lock()
-	delete(e.handlers, m)
-	e.mu.Unlock()
-}
-
-// publish updates the gauge of the entry from its handlers' states.
-func (e *maintEntry) publish() {
-	on := 0.0
-	e.mu.Lock()
-	for m := range e.handlers {
-		if m.current().On {
-			on = 1
+func (p *maintPooled) detach(m *Maintenance) {
+	p.mu.Lock()
+	for i, h := range p.handlers {
+		if h == m {
+			p.handlers = append(p.handlers[:i], p.handlers[i+1:]...)
+			break
 		}
 	}
-	e.mu.Unlock()
-	maintenanceActive.WithLabelValues(e.name).Set(on)
+	empty := len(p.handlers) == 0
+	p.mu.Unlock()
+	if !empty {
+		p.publish()
+	}
 }
 
-// switchTo applies an admin API switch made at `updated`. It reports
-// whether it changed anything (an older switch does not replace a newer).
-func (e *maintEntry) switchTo(o *maintOverride) bool {
-	for {
-		cur := e.override.Load()
-		if cur != nil && !o.Updated.After(cur.Updated) {
-			return false
+// list returns the handlers of the name.
+func (p *maintPooled) list() []*Maintenance {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]*Maintenance(nil), p.handlers...)
+}
+
+// store is where the name's switches are kept: the storage of the
+// handler provisioned last that shares, which is the newest config's; nil
+// when none shares. A handler's storage is its own context's, so a
+// config that fails or is replaced takes its storage with it.
+func (p *maintPooled) store() maintenance.Store {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.handlers) - 1; i >= 0; i-- {
+		if s := p.handlers[i].store; s != nil {
+			return s
 		}
-		if e.override.CompareAndSwap(cur, o) {
-			e.publish()
-			return true
-		}
 	}
+	return nil
 }
 
-// sharedRecord is what a shared switch keeps in Caddy's storage.
-type sharedRecord struct {
-	Cleared    bool      `json:"cleared,omitempty"`
-	Enabled    bool      `json:"enabled"`
-	RetryAfter string    `json:"retry_after,omitempty"`
-	Until      time.Time `json:"until,omitempty"`
-	Updated    time.Time `json:"updated"`
-}
-
-// kvStorage is the part of Caddy's storage (certmagic.Storage) used here.
-type kvStorage interface {
-	Store(ctx context.Context, key string, value []byte) error
-	Load(ctx context.Context, key string) ([]byte, error)
-}
-
-// sharedStore is Caddy's configured storage, as a handler with shared
-// sees it.
-type sharedStore struct{ kv kvStorage }
-
-func sharedKey(name string) string { return "normalize/maintenance/" + name + ".json" }
-
-func (s *sharedStore) save(ctx context.Context, name string, o *maintOverride) error {
-	b, err := json.Marshal(sharedRecord{Cleared: o.Cleared, Enabled: o.On, RetryAfter: o.RetryAfter, Until: o.Until, Updated: o.Updated})
-	if err != nil {
-		return err
-	}
-	return s.kv.Store(ctx, sharedKey(name), b)
-}
-
-func (s *sharedStore) load(ctx context.Context, name string) (*maintOverride, error) {
-	b, err := s.kv.Load(ctx, sharedKey(name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+// apply applies sw to the name, through its storage when shared, and
+// publishes the new state.
+func (p *maintPooled) apply(ctx context.Context, sw *maintenance.Switch) (*maintenance.Switch, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	applied, err := p.entry.Apply(ctx, p.store(), sw)
 	if err != nil {
 		return nil, err
 	}
-	var rec sharedRecord
-	if err := json.Unmarshal(b, &rec); err != nil {
-		return nil, err
-	}
-	return overrideFromRecord(rec), nil
+	p.publish()
+	return applied, nil
 }
 
-func overrideFromRecord(rec sharedRecord) *maintOverride {
-	st := &maintState{On: rec.Enabled, Until: rec.Until, RetryAfter: rec.RetryAfter}
-	if rec.Enabled {
-		st.Source = "api"
+// publish sets the name's gauge (on while any of its handlers is on) and,
+// when that changes, emits the Caddy event maintenance_on or
+// maintenance_off, through the newest handler's events app.
+func (p *maintPooled) publish() {
+	p.mu.Lock()
+	if p.gone || len(p.handlers) == 0 {
+		p.mu.Unlock()
+		return
 	}
-	return &maintOverride{maintState: st, Cleared: rec.Cleared, Updated: rec.Updated}
-}
-
-// follow polls the shared storage every two seconds until ctx is done,
-// adopting any switch newer than the one in force.
-func (e *maintEntry) follow(ctx caddy.Context, logger *zap.Logger) {
-	t := time.NewTicker(2 * time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		st := e.shared.Load()
-		if st == nil {
-			continue
-		}
-		o, err := st.load(ctx, e.name)
-		if err != nil {
-			logger.Warn("reading shared maintenance state", zap.String("name", e.name), zap.Error(err))
-			continue
-		}
-		if o != nil && e.switchTo(o) {
-			logSwitch(logger, e.name, o, "shared storage")
+	var on *maintState
+	for _, m := range p.handlers {
+		if s := m.current(); s.On {
+			on = s
+			break
 		}
 	}
-}
+	newest := p.handlers[len(p.handlers)-1]
+	changed := !p.published || p.lastOn != (on != nil)
+	first := !p.published
+	p.published, p.lastOn = true, on != nil
+	p.mu.Unlock()
 
-// logSwitch logs an admin API switch, made here or on another instance.
-func logSwitch(logger *zap.Logger, name string, o *maintOverride, via string) {
-	switch {
-	case o.Cleared:
-		logger.Info("maintenance switch cleared: back to the configuration", zap.String("name", name), zap.String("via", via))
-	case o.On:
-		logger.Info("maintenance on", zap.String("name", name), zap.String("source", "api"), zap.String("via", via), zap.String("retry_after", o.RetryAfter))
-	default:
-		logger.Info("maintenance off", zap.String("name", name), zap.String("source", "api"), zap.String("via", via))
+	v := 0.0
+	if on != nil {
+		v = 1
+	}
+	maintenanceActive.WithLabelValues(p.entry.Name()).Set(v)
+	if !changed || (first && on == nil) {
+		return // no event for a name that starts off
+	}
+	data := map[string]any{"name": p.entry.Name()}
+	event := "maintenance_off"
+	if on != nil {
+		event = "maintenance_on"
+		data["source"] = string(on.Source)
+		data["retry_after"] = on.RetryAfter
+		if !on.Until.IsZero() {
+			data["until"] = on.Until.UTC().Format(time.RFC3339)
+		}
+	}
+	if newest.events != nil {
+		newest.events.Emit(newest.ctx, event, data)
 	}
 }

@@ -169,7 +169,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 // switches.
 func (h *Handler) provisionMaintenance(ctx caddy.Context) error {
 	m := h.Maintenance
-	if err := m.provision(ctx); err != nil {
+	if err := m.validate(); err != nil {
 		return err
 	}
 	if m.Page != "" {
@@ -179,23 +179,14 @@ func (h *Handler) provisionMaintenance(ctx caddy.Context) error {
 		}
 		h.maintPage = pages[http.StatusServiceUnavailable]
 	}
-	m.entry.attach(m)
-	if m.Shared {
-		m.entry.shared.Store(&sharedStore{kv: ctx.Storage()})
-		go m.entry.follow(ctx, h.errLogger)
-	}
-	if s := m.current(); s.On {
-		logMaintenance(h.errLogger, m.Name, s)
-	}
-	m.entry.publish()
-	go m.watch(ctx, h.errLogger)
-	return nil
+	return m.provision(ctx, h.errLogger)
 }
 
-// Cleanup detaches the handler from the shared maintenance state.
+// Cleanup releases the handler's hold on the state of its maintenance
+// name.
 func (h *Handler) Cleanup() error {
-	if h.Maintenance != nil && h.Maintenance.entry != nil {
-		h.Maintenance.entry.detach(h.Maintenance)
+	if h.Maintenance != nil {
+		h.Maintenance.release()
 	}
 	return nil
 }
@@ -207,8 +198,13 @@ func (h *Handler) Validate() error {
 		return err
 	}
 	// The engine checks the field values it is given.
-	_, err = normalize.New(opts)
-	return err
+	if _, err = normalize.New(opts); err != nil {
+		return err
+	}
+	if h.Maintenance != nil {
+		return h.Maintenance.validate()
+	}
+	return nil
 }
 
 // options turns the JSON configuration into the engine's Options; the
@@ -243,7 +239,7 @@ func (h *Handler) options() (normalize.Options, error) {
 			opts.Actions[r] = a
 		}
 	}
-	if err := checkRetryAfterDuration(time.Duration(h.RetryAfter)); err != nil {
+	if err := checkRetryAfter(time.Duration(h.RetryAfter)); err != nil {
 		return opts, err
 	}
 	opts.Allow = h.Allow
@@ -270,34 +266,6 @@ func (h *Handler) options() (normalize.Options, error) {
 		}
 	}
 	return opts, nil
-}
-
-// maxRetryAfter bounds retry_after, in seconds: ten years, far past any
-// sensible delay and far below what a time.Duration holds.
-const maxRetryAfter = 10 * 365 * 24 * 60 * 60
-
-// checkRetryAfter checks a retry_after in seconds.
-func checkRetryAfter(secs int) error {
-	if secs < 0 || secs > maxRetryAfter {
-		return fmt.Errorf("retry_after: %d is not between 0 and %d seconds", secs, maxRetryAfter)
-	}
-	return nil
-}
-
-// checkRetryAfterDuration checks normalize's retry_after: zero (none),
-// or from one second to maxRetryAfter seconds. Below a second is refused
-// rather than rounded: in JSON an integer is nanoseconds, and
-// "retry_after": 120 meant as seconds must not become one second.
-func checkRetryAfterDuration(d time.Duration) error {
-	switch {
-	case d < 0:
-		return fmt.Errorf("retry_after: %v is negative", d)
-	case d > 0 && d < time.Second:
-		return fmt.Errorf("retry_after: %v is less than a second (a JSON integer is nanoseconds: write a duration such as \"120s\")", d)
-	case d > maxRetryAfter*time.Second:
-		return fmt.Errorf("retry_after: %v is more than %d seconds", d, maxRetryAfter)
-	}
-	return nil
 }
 
 // parseMode parses the mode: "enforce" or "report".

@@ -6,9 +6,9 @@ package caddytest
 // X-Forwarded-For opens none without trusted proxies), that the upstream
 // sees nothing meanwhile, and the metrics.
 //
-// Every site here binds 127.0.0.1:9080 only. The admin API's switches
-// live at package level in the plugin and outlast a test, so every test
-// clears them (DELETE /normalize/maintenance) when it ends.
+// Every site here binds 127.0.0.1:9080 (and 9081 for a second site). The
+// admin API's switches outlast a config that keeps their name, so every
+// test clears them (DELETE /normalize/maintenance) when it ends.
 
 import (
 	"bytes"
@@ -609,7 +609,71 @@ func TestMaintenanceAPIRemovedName(t *testing.T) {
 					name, status, err, body)
 			}
 		}
+		// Every verb answers alike for a name no config has.
+		for _, name := range []string{"removed-later", "never-configured"} {
+			for _, method := range []string{http.MethodGet, http.MethodDelete} {
+				status, body, err := maintAdmin(adminAddr, method, "/normalize/maintenance/"+name, "")
+				if err != nil || status != http.StatusNotFound {
+					t.Errorf("%s /normalize/maintenance/%s with no handler of that name: status %d (err %v), body %q; want 404",
+						method, name, status, err, body)
+				}
+			}
+		}
+		// Its gauge is gone with it.
+		if v, ok := maintMetric(t, adminAddr, maintActiveMetric, "name", "removed-later"); ok {
+			t.Errorf("%s{name=removed-later} = %v after a config without it; want no such series", maintActiveMetric, v)
+		}
+		if _, ok := maintMetric(t, adminAddr, maintActiveMetric, "name", "still-here"); !ok {
+			t.Errorf("%s{name=still-here} is missing", maintActiveMetric)
+		}
 	})
+}
+
+// TestMaintenanceUnnamedSites: unnamed handlers of different sites get
+// different names, derived from their site's address, and an API switch
+// without retry_after gives each handler of a name its own configured
+// Retry-After.
+func TestMaintenanceUnnamedSites(t *testing.T) {
+	needCaddy(t)
+	up := maintUpstream(t, "/u/app", "/n/app")
+	site := func(port string, handles ...string) string {
+		return "\n:" + port + " {\n\tbind 127.0.0.1\n" + strings.Join(handles, "") + "}\n"
+	}
+	cfg := maintGlobal() +
+		site("9080", maintHandle("/u/*", up.Addr(), "retry_after 2m"), maintHandle("/n/*", up.Addr(), "name same", "retry_after 11")) +
+		site("9081", maintHandle("/u/*", up.Addr(), "retry_after 90s"), maintHandle("/n/*", up.Addr(), "name same", "retry_after 22"))
+	startMaintCaddy(t, cfg)
+	st := maintState(t)
+	for _, name := range []string{"127.0.0.1_9080", "127.0.0.1_9081"} {
+		checkMaintStatus(t, "unnamed", st, name, maintStatus{Handlers: 1})
+	}
+	checkMaintStatus(t, "named alike", st, "same", maintStatus{Handlers: 2})
+	if _, ok := st["default"]; ok || len(st) != 3 {
+		t.Errorf("GET /normalize/maintenance: %v; want 127.0.0.1_9080, 127.0.0.1_9081 and same", st)
+	}
+
+	maintCall(t, adminAddr, http.MethodPost, "/normalize/maintenance/127.0.0.1_9081", `{"enabled": true}`)
+	maintCall(t, adminAddr, http.MethodPost, "/normalize/maintenance/same", `{"enabled": true}`)
+	get := func(port, path string) *wireResponse {
+		t.Helper()
+		client := &http.Client{Timeout: ioTimeout, Transport: &http.Transport{DisableKeepAlives: true}}
+		res, err := client.Get("http://127.0.0.1:" + port + path)
+		if err != nil {
+			t.Fatalf("GET %s on %s: %v", path, port, err)
+		}
+		defer res.Body.Close()
+		body, err := io.ReadAll(res.Body)
+		if err != nil {
+			t.Fatalf("GET %s on %s: %v", path, port, err)
+		}
+		return &wireResponse{proto: protoH1, status: res.StatusCode, header: res.Header, body: body}
+	}
+	isPassed(t, "GET /u/app on 9080, not switched", get("9080", "/u/app"), "/u/app")
+	isMaint(t, "GET /u/app on 9081, switched", get("9081", "/u/app"), "90")
+	for i := 0; i < 5; i++ { // no map order to be lucky with
+		isMaint(t, "GET /n/app on 9080", get("9080", "/n/app"), "11")
+		isMaint(t, "GET /n/app on 9081", get("9081", "/n/app"), "22")
+	}
 }
 
 // TestMaintenanceAPISurvivesReload: an API switch outlives config loads,
