@@ -34,10 +34,10 @@ type ResponseWriter struct {
 
 	status      int // the status the handler wrote; 0 until then
 	body        bodyMode
-	bodyRule    responses.Rule // the rule that forbids content, with bodyWatch and bodyDiscard
-	bodyCounted bool           // the content violation has been reported
+	bodyRule    Rule // the rule that forbids content, with bodyWatch and bodyDiscard
+	bodyCounted bool // the content violation has been reported
 
-	vbuf [8]responses.Violation
+	resp response // what the rules judge, filled at WriteHeader
 }
 
 // Header returns the header map of the wrapped writer, so that what the
@@ -56,7 +56,8 @@ func (w *ResponseWriter) WroteHeader() bool { return w.status != 0 }
 
 // WriteHeader checks the status and header fields, fixes or reports what
 // they break, and writes them. Informational (1xx) responses pass through,
-// checked, and are not taken for the final status.
+// judged only by the rules about interim responses (interim-http10), and
+// are not taken for the final status.
 func (w *ResponseWriter) WriteHeader(code int) {
 	if w.status != 0 {
 		w.rw.WriteHeader(code) // superfluous: let the server say so
@@ -67,8 +68,10 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		// less Content-Length and Transfer-Encoding, which net/http
 		// never sends on a 1xx; the map is not cleared (RFC 8297), and
 		// what the handler has set in it so far belongs to the final
-		// response, so there is nothing to check or fix yet.
-		w.rw.WriteHeader(code)
+		// response, so no rule about fields judges it.
+		if w.interim(code) {
+			w.rw.WriteHeader(code)
+		}
 		return
 	}
 	w.status = code
@@ -76,14 +79,15 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		w.rw.WriteHeader(code)
 		return
 	}
-	if !w.check(code) {
+	cand := w.prepare(code).andNot(interimRules)
+	if !w.apply(cand) {
 		return // a response was generated in place
 	}
 	if w.n.replaces(code) {
 		w.replaceBody(code)
 		return
 	}
-	if rule, ok := responses.ContentRule(w.req.Method, code); ok && !w.tunnel(code) {
+	if rule, ok := contentRule(&w.resp, cand); ok && !w.tunnel(code) {
 		w.bodyRule = rule
 		switch w.n.actions[rule] {
 		case Enforce:
@@ -95,6 +99,32 @@ func (w *ResponseWriter) WriteHeader(code int) {
 	w.rw.WriteHeader(code)
 }
 
+// prepare fills w.resp for a response with status code and returns the
+// enabled rules that can apply to it.
+func (w *ResponseWriter) prepare(code int) ruleSet {
+	w.resp = response{
+		Request: w.req,
+		Method:  w.req.Method,
+		Status:  code,
+		Header:  w.rw.Header(),
+		Proto:   ProtocolOf(w.req),
+	}
+	return candidates(&w.resp).and(w.n.enabled)
+}
+
+// interim applies the interim rules to a 1xx response and reports whether
+// it is to be written.
+func (w *ResponseWriter) interim(code int) bool {
+	if w.n.enabled.and(interimRules).empty() {
+		return true
+	}
+	cand := w.prepare(code).and(interimRules)
+	w.apply(cand)
+	drop := w.resp.Drop
+	w.resp = response{}
+	return !drop
+}
+
 // tunnel reports whether the bytes after a response with status code are
 // a tunnel rather than content: a 2xx to CONNECT (RFC 9110 §9.3.6), which
 // in HTTP/2 carries WebSockets (RFC 8441) in DATA frames written through
@@ -103,32 +133,36 @@ func (w *ResponseWriter) tunnel(code int) bool {
 	return w.req.Method == http.MethodConnect && code >= 200 && code < 300
 }
 
-// check applies the rules to a response with status code and the current
-// header fields. It returns false when it has written a whole response of
-// its own in place of the handler's.
-func (w *ResponseWriter) check(code int) bool {
-	n, h := w.n, w.rw.Header()
-	vs := responses.AppendViolations(w.vbuf[:0], w.req.Method, code, h, false)
-	for _, v := range vs {
-		a := n.actions[v.Rule]
-		if a == Off {
-			continue
+// apply detects which rules of cand w.resp breaks, then, rule by rule in
+// the registry's order, repairs what enforce may repair and reports every
+// violation. It returns false when it has written a whole response of its
+// own in place of the handler's.
+func (w *ResponseWriter) apply(cand ruleSet) bool {
+	if cand.empty() {
+		return true
+	}
+	n, r := w.n, &w.resp
+	broken := detect(r, cand)
+	for i := 0; ; i++ {
+		rl, ok := broken.next(i)
+		if !ok {
+			return true
 		}
-		switch v.Rule {
-		case responses.RuleContentForbidden, responses.RuleResetContent, responses.RuleHeadContent:
+		i = int(rl)
+		def := registry[rl]
+		a := n.actions[rl]
+		if a == Enforce && !def.Repair(r, &n.values) {
+			a = Report // this response cannot be repaired
+		}
+		if def.Content {
 			w.bodyCounted = true
 		}
-		n.emit(v.Rule, a, code, w.req)
-		if a != Enforce {
-			continue
-		}
-		if v.Rule == responses.RuleStatusInvalid {
+		n.emit(rl, a, r.Status, w.req)
+		if r.Replace {
 			w.replaceInvalid()
 			return false
 		}
-		n.fix(v, code, h)
 	}
-	return true
 }
 
 // replaceInvalid answers an invalid response with 502 Bad Gateway
@@ -168,63 +202,21 @@ var entityFields = [...]string{"Content-Length", "Content-Encoding", "Content-Ty
 
 // Error answers the request with a generated error response for code in
 // place of the handler's, which must not have written its header yet. A
-// 503 or 429 gets the configured Retry-After unless it has one.
+// status for which the catalogue asks Retry-After (503, 429) gets the
+// configured one unless it has one.
 func (w *ResponseWriter) Error(code int) {
 	if w.status != 0 {
 		return
 	}
 	w.status = code
 	w.body = bodyDone
-	if w.n.retryAfter != "" {
-		// The catalogue's rules say which statuses want Retry-After.
+	if w.n.values.retryAfter != "" && responses.ValidCode(code) && byStatus[code-100].has(RuleRetryAfterMissing) {
 		h := w.rw.Header()
-		for _, v := range responses.AppendViolations(w.vbuf[:0], w.req.Method, code, h, false) {
-			if v.Rule == responses.RuleRetryAfterMissing {
-				h[responses.HeaderRetryAfter] = []string{w.n.retryAfter}
-			}
+		if !present(h, responses.HeaderRetryAfter) {
+			h[responses.HeaderRetryAfter] = []string{w.n.values.retryAfter}
 		}
 	}
 	w.n.writeError(w.rw, w.req, code)
-}
-
-// fix repairs the header fields h of a response with status code for
-// violation v.
-func (n *Normalizer) fix(v responses.Violation, code int, h http.Header) {
-	switch v.Rule {
-	case responses.RuleContentForbidden:
-		if code != http.StatusNotModified {
-			// A 304's Content-Length and Content-Type describe the
-			// selected representation (§15.4.5); elsewhere they
-			// describe content that is not there.
-			delete(h, "Content-Length")
-			delete(h, "Content-Type")
-		}
-		delete(h, "Transfer-Encoding")
-	case responses.RuleResetContent:
-		h["Content-Length"] = []string{"0"}
-		delete(h, "Content-Type")
-		delete(h, "Transfer-Encoding")
-	case responses.RuleAllowMissing:
-		h[responses.HeaderAllow] = []string{n.allow}
-	case responses.RuleWWWAuthenticateMissing:
-		h[responses.HeaderWWWAuthenticate] = []string{n.wwwAuthenticate}
-	case responses.RuleProxyAuthenticateMissing:
-		h[responses.HeaderProxyAuthenticate] = []string{n.proxyAuthenticate}
-	case responses.RuleUpgradeMissing:
-		h[responses.HeaderUpgrade] = []string{n.upgrade}
-	case responses.RuleRetryAfterMissing:
-		h[responses.HeaderRetryAfter] = []string{n.retryAfter}
-	case responses.RuleRetryAfterInvalid:
-		if n.retryAfter == "" {
-			delete(h, responses.HeaderRetryAfter)
-		} else {
-			h[responses.HeaderRetryAfter] = []string{n.retryAfter}
-		}
-	case responses.RuleLocationInvalid:
-		h[responses.HeaderLocation] = []string{responses.RepairLocation(h.Get(responses.HeaderLocation))}
-	case responses.RuleDateInvalid:
-		h[responses.HeaderDate] = []string{httpDate()}
-	}
 }
 
 // Write writes p as content, unless the response may not carry content.

@@ -106,19 +106,6 @@ func ExampleNegotiate() {
 	// text
 }
 
-// Check tells what a response breaks, and at what level.
-func ExampleCheck() {
-	h := http.Header{}
-	h.Set("Date", "Sun, 06 Nov 1994 08:49:37 GMT")
-	h.Set("Retry-After", "in a minute")
-	for _, v := range responses.Check("DELETE", http.StatusMethodNotAllowed, h, true) {
-		fmt.Println(v)
-	}
-	// Output:
-	// allow-missing (RFC 9110 §15.5.6 MUST)
-	// retry-after-invalid (RFC 9110 §10.2.3 MUST)
-}
-
 func ExampleLookup() {
 	s, _ := responses.Lookup(http.StatusMethodNotAllowed)
 	fmt.Println(s.Code, s.Reason, s.Ref(), "cacheable:", s.Cacheable)
