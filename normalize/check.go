@@ -70,25 +70,29 @@ func candidates(r *response) ruleSet {
 	}
 	s := byStatus[slot].and(byMethod[methodIndex(r.Method)]).and(byProto[bits.TrailingZeros8(uint8(r.Proto))&3])
 	if t := s.and(triggered); !t.empty() {
-		s = s.andNot(triggered).or(t.and(triggeredBy(r.Header)))
+		s = s.andNot(triggered).or(t.and(triggeredBy(r.Header, statusTriggers[slot])))
 	}
 	return s
 }
 
-// triggeredBy returns the rules triggered by the fields of h.
-func triggeredBy(h http.Header) ruleSet {
+// triggeredBy returns the rules of triggers whose field h has: a lookup
+// per trigger field, or a look at each field of h, whichever is fewer.
+func triggeredBy(h http.Header, triggers []trigger) ruleSet {
 	var t ruleSet
-	if len(h) < len(triggerFields) {
+	if len(h) < len(triggers) {
 		for k := range h {
-			if s, ok := byTrigger[k]; ok {
-				t = t.or(s)
+			for i := range triggers {
+				if triggers[i].field == k {
+					t = t.or(triggers[i].rules)
+					break
+				}
 			}
 		}
 		return t
 	}
-	for _, f := range triggerFields {
-		if _, ok := h[f]; ok {
-			t = t.or(byTrigger[f])
+	for i := range triggers {
+		if _, ok := h[triggers[i].field]; ok {
+			t = t.or(triggers[i].rules)
 		}
 	}
 	return t

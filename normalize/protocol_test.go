@@ -205,3 +205,28 @@ func TestProtocolOf(t *testing.T) {
 		t.Errorf("AllProtocols.String() = %q", AllProtocols.String())
 	}
 }
+
+// TestCleanResponseConsultsFewRules: the index hands a clean 200 to the
+// few rules that could apply to it (those of its status, method and
+// protocol whose trigger fields it carries), not to every rule.
+func TestCleanResponseConsultsFewRules(t *testing.T) {
+	h := http.Header{"Content-Type": {"text/plain"}, "Content-Length": {"5"}, "Date": {fixedDate}}
+	r := response{Method: "GET", Status: 200, Header: h, Proto: HTTP2}
+	var got []string
+	cand := candidates(&r)
+	for i := 0; ; i++ {
+		rl, ok := cand.next(i)
+		if !ok {
+			break
+		}
+		i = int(rl)
+		got = append(got, rl.ID())
+	}
+	// content-forbidden: a 2xx, for CONNECT; date-invalid: Date is there.
+	if want := "content-forbidden date-invalid"; strings.Join(got, " ") != want {
+		t.Errorf("a clean GET 200 consults %q, want %q", got, want)
+	}
+	if len(got) >= NumRules()/4 {
+		t.Errorf("%d of %d rules consulted", len(got), NumRules())
+	}
+}

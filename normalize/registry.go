@@ -107,11 +107,11 @@ var (
 	byMethod [otherMethodSlot + 1]ruleSet
 	// byProto are the rules that apply to a protocol bit.
 	byProto [4]ruleSet
-	// triggered are the rules with Triggers; byTrigger maps each trigger
-	// field to its rules; triggerFields lists those fields.
-	triggered     ruleSet
-	byTrigger     map[string]ruleSet
-	triggerFields []string
+	// triggered are the rules with Triggers; statusTriggers[slot] lists,
+	// for the triggered rules of a status slot, each trigger field with
+	// the rules it triggers.
+	triggered      ruleSet
+	statusTriggers [501][]trigger
 	// contentRules are the rules that forbid content.
 	contentRules ruleSet
 	// ids maps a rule ID to its rule.
@@ -128,7 +128,8 @@ func init() {
 
 func buildIndex() error {
 	ids = make(map[string]Rule, len(registry))
-	byTrigger = make(map[string]ruleSet)
+	byTrigger := make(map[string]ruleSet)
+	var triggerFields []string
 	for i, def := range registry {
 		r := Rule(i)
 		if err := def.validate(); err != nil {
@@ -192,7 +193,31 @@ func buildIndex() error {
 			def.Detect = func(r *response) bool { return !hasValue(r.Header, field) }
 		}
 	}
+	// The trigger lists, shared between the slots with the same rules.
+	shared := map[ruleSet][]trigger{}
+	for slot := range byStatus {
+		t := byStatus[slot].and(triggered)
+		if t.empty() {
+			continue
+		}
+		list, ok := shared[t]
+		if !ok {
+			for _, f := range triggerFields {
+				if rs := byTrigger[f].and(t); !rs.empty() {
+					list = append(list, trigger{field: f, rules: rs})
+				}
+			}
+			shared[t] = list
+		}
+		statusTriggers[slot] = list
+	}
 	return nil
+}
+
+// trigger is a field and the rules its presence lets apply.
+type trigger struct {
+	field string
+	rules ruleSet
 }
 
 // validate checks a rule's declaration.
