@@ -41,17 +41,16 @@ func AppendViolations(dst []Violation, req *http.Request, code int, h http.Heade
 	if req != nil {
 		r.Method = req.Method
 	}
-	broken := detect(r, candidates(r))
+	broken, _, _ := detect(r, candidates(r))
 	*r = response{}
 	responsePool.Put(r)
-	for i := 0; ; i++ {
-		rl, ok := broken.next(i)
-		if !ok {
-			return dst
+	for wi, word := range broken {
+		for word != 0 {
+			dst = append(dst, Violation{Rule: Rule(wi*64 + bits.TrailingZeros64(word))})
+			word &= word - 1
 		}
-		i = int(rl)
-		dst = append(dst, Violation{Rule: rl})
 	}
+	return dst
 }
 
 // responsePool keeps Check from allocating the response the rules judge
@@ -76,10 +75,12 @@ func candidates(r *response) ruleSet {
 }
 
 // triggeredBy returns the rules of triggers whose field h has: a lookup
-// per trigger field, or a look at each field of h, whichever is fewer.
+// per trigger field, or, when there are many more trigger fields than
+// fields in h, a look at each field of h (iterating a map costs a few
+// lookups per field).
 func triggeredBy(h http.Header, triggers []trigger) ruleSet {
 	var t ruleSet
-	if len(h) < len(triggers) {
+	if 4*len(h) < len(triggers) {
 		for k := range h {
 			for i := range triggers {
 				if triggers[i].field == k {
@@ -98,39 +99,27 @@ func triggeredBy(h http.Header, triggers []trigger) ruleSet {
 	return t
 }
 
-// detect returns the rules of cand that r breaks. Every rule judges the
+// detect returns the rules of cand that r breaks, and the rule that
+// forbids content in r, if any, among cand. Every rule judges the
 // response as the handler wrote it: detection comes before any repair.
-func detect(r *response, cand ruleSet) ruleSet {
-	var broken ruleSet
-	for i := 0; ; i++ {
-		rl, ok := cand.next(i)
-		if !ok {
-			return broken
-		}
-		i = int(rl)
-		def := registry[rl]
-		if def.When != nil && !def.When(r) {
-			continue
-		}
-		if def.Detect != nil && def.Detect(r) {
-			broken.add(rl)
-		}
-	}
-}
-
-// contentRule returns the rule that forbids content in r, among cand.
-func contentRule(r *response, cand ruleSet) (Rule, bool) {
-	cand = cand.and(contentRules)
-	for i := 0; ; i++ {
-		rl, ok := cand.next(i)
-		if !ok {
-			return 0, false
-		}
-		i = int(rl)
-		if def := registry[rl]; def.When == nil || def.When(r) {
-			return rl, true
+func detect(r *response, cand ruleSet) (broken ruleSet, content Rule, forbidden bool) {
+	for wi, word := range cand {
+		for word != 0 {
+			rl := Rule(wi*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			def := registry[rl]
+			if def.When != nil && !def.When(r) {
+				continue
+			}
+			if def.Content && !forbidden {
+				content, forbidden = rl, true
+			}
+			if def.Detect != nil && def.Detect(r) {
+				broken.add(rl)
+			}
 		}
 	}
+	return broken, content, forbidden
 }
 
 // Method slots of the index: knownMethods, then every other method.

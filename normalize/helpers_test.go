@@ -328,5 +328,6 @@ func equalEvents(a, b []ev) bool {
 // status code to a request with method, and false when content is allowed.
 func contentRuleFor(method string, code int) (Rule, bool) {
 	r := response{Method: method, Status: code, Proto: HTTP11}
-	return contentRule(&r, candidates(&r))
+	_, rule, ok := detect(&r, candidates(&r))
+	return rule, ok
 }

@@ -3,6 +3,7 @@ package normalize
 import (
 	"bufio"
 	"io"
+	"math/bits"
 	"net"
 	"net/http"
 
@@ -79,15 +80,15 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		w.rw.WriteHeader(code)
 		return
 	}
-	cand := w.prepare(code).andNot(interimRules)
-	if !w.apply(cand) {
+	rule, forbidden, ok := w.apply(w.prepare(code).andNot(interimRules))
+	if !ok {
 		return // a response was generated in place
 	}
 	if w.n.replaces(code) {
 		w.replaceBody(code)
 		return
 	}
-	if rule, ok := contentRule(&w.resp, cand); ok && !w.tunnel(code) {
+	if forbidden && !w.tunnel(code) {
 		w.bodyRule = rule
 		switch w.n.actions[rule] {
 		case Enforce:
@@ -118,8 +119,7 @@ func (w *ResponseWriter) interim(code int) bool {
 	if w.n.enabled.and(interimRules).empty() {
 		return true
 	}
-	cand := w.prepare(code).and(interimRules)
-	w.apply(cand)
+	w.apply(w.prepare(code).and(interimRules))
 	drop := w.resp.Drop
 	w.resp = response{}
 	return !drop
@@ -135,34 +135,32 @@ func (w *ResponseWriter) tunnel(code int) bool {
 
 // apply detects which rules of cand w.resp breaks, then, rule by rule in
 // the registry's order, repairs what enforce may repair and reports every
-// violation. It returns false when it has written a whole response of its
-// own in place of the handler's.
-func (w *ResponseWriter) apply(cand ruleSet) bool {
-	if cand.empty() {
-		return true
-	}
+// violation. It returns the rule that forbids content in the response, if
+// any, and false when it has written a whole response of its own in place
+// of the handler's.
+func (w *ResponseWriter) apply(cand ruleSet) (content Rule, forbidden, ok bool) {
 	n, r := w.n, &w.resp
-	broken := detect(r, cand)
-	for i := 0; ; i++ {
-		rl, ok := broken.next(i)
-		if !ok {
-			return true
-		}
-		i = int(rl)
-		def := registry[rl]
-		a := n.actions[rl]
-		if a == Enforce && !def.Repair(r, &n.values) {
-			a = Report // this response cannot be repaired
-		}
-		if def.Content {
-			w.bodyCounted = true
-		}
-		n.emit(rl, a, r.Status, w.req)
-		if r.Replace {
-			w.replaceInvalid()
-			return false
+	broken, content, forbidden := detect(r, cand)
+	for wi, word := range broken {
+		for word != 0 {
+			rl := Rule(wi*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			def := registry[rl]
+			a := n.actions[rl]
+			if a == Enforce && !def.Repair(r, &n.values) {
+				a = Report // this response cannot be repaired
+			}
+			if def.Content {
+				w.bodyCounted = true
+			}
+			n.emit(rl, a, r.Status, w.req)
+			if r.Replace {
+				w.replaceInvalid()
+				return content, forbidden, false
+			}
 		}
 	}
+	return content, forbidden, true
 }
 
 // replaceInvalid answers an invalid response with 502 Bad Gateway
