@@ -248,7 +248,7 @@ func TestHandlerServeHTTP(t *testing.T) {
 		t.Fatalf("%d log entries, want 1: %v", len(entries), logs.All())
 	}
 	fields := entries[0].ContextMap()
-	want := map[string]any{"rule": "allow-missing", "action": "enforced", "ref": "RFC 9110 §15.5.6",
+	want := map[string]any{"rule": "allow-missing", "action": "enforced", "level": "MUST", "ref": "RFC 9110 §15.5.6",
 		"status": int64(405), "method": "DELETE", "host": "example.test", "path": "/delete"}
 	for k, v := range want {
 		if fields[k] != v {

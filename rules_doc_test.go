@@ -4,11 +4,15 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/caddyserver/caddy/v2/caddyconfig/caddyfile"
+	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/respnorm/caddy-normalize/normalize"
 )
@@ -59,4 +63,34 @@ func TestUnknownRuleNamesValidIDs(t *testing.T) {
 	var h Handler
 	check("Caddyfile", h.UnmarshalCaddyfile(caddyfile.NewTestDispenser("normalize {\n\trule allow-mising enforce\n}")))
 	check("JSON", (&Handler{Rules: map[string]string{"allow-mising": "enforce"}}).Validate())
+}
+
+// TestAdvisoryLogged: a MAY is not a violation: a 503 without Retry-After
+// is logged at info level as an advisory, with its level, and counted
+// with level="MAY".
+func TestAdvisoryLogged(t *testing.T) {
+	h := &Handler{RetryAfter: 30}
+	reg, logs := provisionedWithLogs(t, h)
+	before, _ := counterValue(t, reg, "retry-after-missing", "enforced")
+	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return nil
+	})
+	rec := httptest.NewRecorder()
+	if err := h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil), next); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != 503 || rec.Header().Get("Retry-After") != "30" {
+		t.Errorf("got %d %v, want 503 with the configured Retry-After", rec.Code, rec.Header())
+	}
+	entries := logs.FilterMessage("response lacks advisory retry-after-missing").All()
+	if len(entries) != 1 {
+		t.Fatalf("%d advisory entries, want 1: %v", len(entries), logs.All())
+	}
+	if entries[0].Level != zapcore.InfoLevel || entries[0].ContextMap()["level"] != "MAY" {
+		t.Errorf("logged at %v with level %v, want info and MAY", entries[0].Level, entries[0].ContextMap()["level"])
+	}
+	if v, _ := counterValue(t, reg, "retry-after-missing", "enforced"); v != before+1 {
+		t.Errorf("metric %v, want %v", v, before+1)
+	}
 }
