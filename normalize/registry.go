@@ -1,5 +1,7 @@
 package normalize
 
+//go:generate go test -run TestREADMERulesTable -update .
+
 import (
 	"fmt"
 	"math/bits"
