@@ -68,3 +68,20 @@ func TestREADMERulesTable(t *testing.T) {
 	}
 	t.Errorf("README.md's rules table and the registry disagree; run go test ./normalize -run TestREADMERulesTable -update. Want:\n%s", want)
 }
+
+// TestREADMEExampleRuleIsReal: the README's "Adding a rule" shows a rule
+// file whole, as it is.
+func TestREADMEExampleRuleIsReal(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const file = "rule_www_authenticate_missing.go"
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "normalize/"+file+"`, whole:\n\n```go\n"+string(src)+"```\n") {
+		t.Errorf("README.md does not show %s as it is:\n%s", file, src)
+	}
+}
