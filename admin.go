@@ -10,7 +10,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/respnorm/caddy-normalize/normalize"
-	"github.com/respnorm/caddy-normalize/responses"
 )
 
 func init() {
@@ -50,7 +49,9 @@ func (a *AdminAPI) Routes() []caddy.AdminRoute {
 	}
 }
 
-// ruleReport is one rule's entry in the report.
+// ruleReport is one rule's entry in the report. Level is the rule's level
+// as the specification words it: MUST, SHOULD, or MAY (an advisory, not a
+// violation).
 type ruleReport struct {
 	Ref      string `json:"ref"`
 	Level    string `json:"level"`
@@ -71,7 +72,7 @@ func (a *AdminAPI) handleReport(w http.ResponseWriter, r *http.Request) error {
 	}
 	rep := report{Since: countsSince.UTC(), Rules: make(map[string]ruleReport, len(counts))}
 	for i := range counts {
-		rule := responses.Rule(i)
+		rule := normalize.Rule(i)
 		rep.Rules[rule.ID()] = ruleReport{
 			Ref:      rule.Ref(),
 			Level:    rule.Level().String(),

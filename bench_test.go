@@ -68,10 +68,23 @@ var cleanNext = caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Reques
 	return err
 })
 
-// BenchmarkHandlerClean is the whole Caddy handler on a response that
-// needs no fixing: the path every request of a healthy service takes.
+// everyRule configures every value a repair needs, so that every rule of
+// the registry is enforced.
+func everyRule() *Handler {
+	return &Handler{
+		Allow:             []string{"GET", "HEAD"},
+		WWWAuthenticate:   `Basic realm="app"`,
+		ProxyAuthenticate: `Basic realm="proxy"`,
+		Upgrade:           []string{"websocket"},
+		RetryAfter:        caddy.Duration(30 * time.Second),
+	}
+}
+
+// BenchmarkHandlerClean is the whole Caddy handler, every rule enabled,
+// on a response that needs no fixing: the path every request of a
+// healthy service takes.
 func BenchmarkHandlerClean(b *testing.B) {
-	h := provisioned(b, &Handler{Allow: []string{"GET", "HEAD"}, RetryAfter: caddy.Duration(30 * time.Second)})
+	h := provisioned(b, everyRule())
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	w := &discardWriter{h: http.Header{}}
 	b.ReportAllocs()
@@ -156,7 +169,9 @@ func TestMaintenanceFileNoStatPerRequest(t *testing.T) {
 // TestHandlerCleanPathAllocs holds the Caddy handler to zero allocations
 // on a response that needs no fixing.
 func TestHandlerCleanPathAllocs(t *testing.T) {
-	h := provisioned(t, &Handler{Allow: []string{"GET", "HEAD"}, RetryAfter: caddy.Duration(30 * time.Second), Maintenance: &Maintenance{}})
+	cfg := everyRule()
+	cfg.Maintenance = &Maintenance{}
+	h := provisioned(t, cfg)
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	w := &discardWriter{h: http.Header{}}
 	allocs := testing.AllocsPerRun(1000, func() {

@@ -51,10 +51,13 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 // only: codes from 400 to 599 and the classes 4xx and 5xx. rule also
 // takes replace-errors, the action of replace_errors.
 //
-// With no block, every rule that needs no configured value is enforced,
-// and the others (allow-missing, www-authenticate-missing,
-// proxy-authenticate-missing, upgrade-missing, retry-after-missing,
-// location-missing, content-range-missing) are reported.
+// With no block, every rule that can repair without a configured value is
+// enforced, and the others are reported: those that need a value
+// (allow-missing and options-allow-missing need allow,
+// www-authenticate-missing www_authenticate, proxy-authenticate-missing
+// proxy_authenticate, upgrade-missing upgrade, retry-after-missing
+// retry_after) and those a proxy cannot repair. An unknown rule ID is
+// refused with the list of valid ones (see the README's rules table).
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume directive name
 	if d.NextArg() {
@@ -79,9 +82,9 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 			if len(args) != 2 {
 				return d.Errf("rule: want <rule-id> enforce|report|off, got %d arguments", len(args))
 			}
-			if _, ok := responses.ParseRule(args[0]); !ok {
+			if _, err := normalize.ParseRule(args[0]); err != nil {
 				if _, ok := normalize.ParseGeneratedRule(args[0]); !ok {
-					return d.Errf("rule: unknown rule %q", args[0])
+					return d.Errf("rule: %v", err)
 				}
 			}
 			if _, err := normalize.ParseAction(args[1]); err != nil {

@@ -234,8 +234,10 @@ var generatedMessages [normalize.NumGeneratedRules][2]string
 func init() {
 	for r := range generatedCounts {
 		id := normalize.GeneratedRule(r).ID()
-		generatedCounts[r][0].counter = violationsTotal.WithLabelValues(id, "enforced")
-		generatedCounts[r][1].counter = violationsTotal.WithLabelValues(id, "reported")
+		// Not a requirement of the specification but the operator's
+		// policy: its level says so.
+		generatedCounts[r][0].counter = violationsTotal.WithLabelValues(id, "enforced", "policy")
+		generatedCounts[r][1].counter = violationsTotal.WithLabelValues(id, "reported", "policy")
 		generatedMessages[r][0] = "response body replaced by " + id
 		generatedMessages[r][1] = "response body would be replaced by " + id + " (report only)"
 	}

@@ -12,12 +12,18 @@ import (
 
 // violationMessages holds one log message per rule, so that sampling,
 // which keys on the message, keeps a flood of one violation from hiding
-// the others.
-var violationMessages [responses.NumRules]string
+// the others. A MAY is not a violation: its message says advisory, and
+// it is logged at info level rather than warn.
+var violationMessages = make([]string, normalize.NumRules())
 
 func init() {
-	for r := range violationMessages {
-		violationMessages[r] = "response violates " + responses.Rule(r).ID()
+	for i := range violationMessages {
+		r := normalize.Rule(i)
+		if r.Level() == responses.May {
+			violationMessages[i] = "response lacks advisory " + r.ID()
+		} else {
+			violationMessages[i] = "response violates " + r.ID()
+		}
 	}
 }
 
@@ -37,10 +43,15 @@ func (h *Handler) onViolation(e normalize.Event) {
 	if e.Action != normalize.Enforce {
 		action = "reported"
 	}
-	if ce := h.logger.Check(zapcore.WarnLevel, violationMessages[e.Rule]); ce != nil {
+	lvl := zapcore.WarnLevel
+	if e.Rule.Level() == responses.May {
+		lvl = zapcore.InfoLevel
+	}
+	if ce := h.logger.Check(lvl, violationMessages[e.Rule]); ce != nil {
 		ce.Write(
 			zap.String("rule", e.Rule.ID()),
 			zap.String("action", action),
+			zap.String("level", e.Rule.Level().String()),
 			zap.String("ref", e.Rule.Ref()),
 			zap.Int("status", e.Status),
 			zap.String("method", e.Request.Method),

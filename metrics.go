@@ -8,7 +8,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/respnorm/caddy-normalize/normalize"
-	"github.com/respnorm/caddy-normalize/responses"
 )
 
 // The collectors live at package level: Caddy makes a new metrics registry
@@ -17,24 +16,26 @@ var violationsTotal = prometheus.NewCounterVec(prometheus.CounterOpts{
 	Namespace: "caddy",
 	Subsystem: "normalize",
 	Name:      "violations_total",
-	Help:      "Responses that broke a rule of RFC 9110, by rule and by what was done (enforced or reported).",
-}, []string{"rule", "action"})
+	Help:      "Responses that broke a rule of the HTTP specifications, by rule, by what was done (enforced or reported) and by the rule's level (MUST, SHOULD, MAY for an advisory, or policy for replace-errors, the operator's own choice).",
+}, []string{"rule", "action", "level"})
 
 // counts holds, per rule, the violations enforced ([0]) and reported ([1])
 // since the process started, with the counters resolved once so that
-// counting costs no label lookup.
-var counts [responses.NumRules][2]struct {
+// counting costs no label lookup. The level label is the rule's own, so
+// the series stay two per rule.
+var counts = make([][2]struct {
 	n       atomic.Uint64
 	counter prometheus.Counter
-}
+}, normalize.NumRules())
 
 var countsSince = time.Now()
 
 func init() {
-	for r := range counts {
-		id := responses.Rule(r).ID()
-		counts[r][0].counter = violationsTotal.WithLabelValues(id, "enforced")
-		counts[r][1].counter = violationsTotal.WithLabelValues(id, "reported")
+	for i := range counts {
+		r := normalize.Rule(i)
+		id, level := r.ID(), r.Level().String()
+		counts[i][0].counter = violationsTotal.WithLabelValues(id, "enforced", level)
+		counts[i][1].counter = violationsTotal.WithLabelValues(id, "reported", level)
 	}
 }
 
@@ -55,7 +56,7 @@ func registerMetrics(reg *prometheus.Registry) error {
 }
 
 // count records one violation.
-func count(r responses.Rule, a normalize.Action) {
+func count(r normalize.Rule, a normalize.Action) {
 	i := 0
 	if a != normalize.Enforce {
 		i = 1

@@ -38,7 +38,9 @@ func init() {
 // malformed fields, and answers an invalid status with 502 Bad Gateway.
 // Each fix is a rule, named by a stable ID, that can be enforced, only
 // reported, or turned off. Every violation is logged and counted in the
-// metric caddy_normalize_violations_total{rule,action}.
+// metric caddy_normalize_violations_total{rule,action,level}, where level
+// is the rule's requirement level (MUST, SHOULD, or MAY for an advisory,
+// which is not a violation but is counted the same way).
 type Handler struct {
 	// Mode is the action of every rule that Rules does not name:
 	// "enforce" (the default) fixes what a response breaks and reports it;
@@ -47,19 +49,25 @@ type Handler struct {
 	Mode string `json:"mode,omitempty"`
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
-	// "report" or "off". The IDs are status-invalid, content-forbidden,
-	// reset-content, head-content, allow-missing, www-authenticate-missing,
-	// proxy-authenticate-missing, upgrade-missing, retry-after-missing,
-	// retry-after-invalid, location-invalid, location-missing,
-	// content-range-missing and date-invalid; and replace-errors, the
-	// action of ReplaceErrors (reported: nothing is replaced, what would
-	// have been is counted and logged).
+	// "report" or "off". The IDs (normalize.RuleIDs; TestHandlerDocListsRules
+	// keeps this list in step) are allow-lists-refused, allow-missing,
+	// content-forbidden, content-range-416-missing, content-range-missing,
+	// date-invalid, head-content, interim-http10, link-451-missing,
+	// location-invalid, location-missing, not-modified-metadata,
+	// options-allow-missing, proxy-authenticate-missing, reset-content,
+	// retry-after-413-missing, retry-after-invalid, retry-after-missing,
+	// status-invalid, upgrade-missing and www-authenticate-missing; and
+	// replace-errors, the action of ReplaceErrors (reported: nothing is
+	// replaced, what would have been is counted and logged).
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not
 	// Allowed, or to a successful response to OPTIONS, that lacks one.
-	// Without it such responses are only reported: no method list is
-	// invented.
+	// Allow describes one resource: the list added to a 405 never names
+	// the refused method (nor HEAD when GET is refused, nor GET when HEAD
+	// is), and when nothing is left the 405 is only reported. Give each
+	// route its own list with a matcher. Without it such responses are
+	// only reported: no method list is invented.
 	Allow []string `json:"allow,omitempty"`
 
 	// WWWAuthenticate is the challenge added to a 401 Unauthorized that
@@ -70,8 +78,10 @@ type Handler struct {
 	// Authentication Required that lacks one. Without it, reported only.
 	ProxyAuthenticate string `json:"proxy_authenticate,omitempty"`
 
-	// Upgrade lists the protocols of the Upgrade field added to a 426
-	// Upgrade Required that lacks one. Without it, reported only.
+	// Upgrade lists the protocols of the Upgrade field added, with
+	// Connection: upgrade, to a 426 Upgrade Required that lacks one, over
+	// HTTP/1.x; over HTTP/2 and HTTP/3 Upgrade is forbidden and the 426 is
+	// only reported. Without it, reported only.
 	Upgrade []string `json:"upgrade,omitempty"`
 
 	// RetryAfter is the delay of the Retry-After (in whole seconds,
@@ -219,7 +229,7 @@ func (h *Handler) options() (normalize.Options, error) {
 		opts.Default = a
 	}
 	if len(h.Rules) > 0 {
-		opts.Actions = make(map[responses.Rule]normalize.Action, len(h.Rules))
+		opts.Actions = make(map[normalize.Rule]normalize.Action, len(h.Rules))
 		for id, action := range h.Rules {
 			a, err := normalize.ParseAction(action)
 			if err != nil {
@@ -232,9 +242,9 @@ func (h *Handler) options() (normalize.Options, error) {
 				opts.GeneratedActions[g] = a
 				continue
 			}
-			r, ok := responses.ParseRule(id)
-			if !ok {
-				return opts, fmt.Errorf("unknown rule %q", id)
+			r, err := normalize.ParseRule(id)
+			if err != nil {
+				return opts, fmt.Errorf("rules: %v", err)
 			}
 			opts.Actions[r] = a
 		}

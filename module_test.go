@@ -20,7 +20,6 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/respnorm/caddy-normalize/normalize"
-	"github.com/respnorm/caddy-normalize/responses"
 )
 
 // fetchReport serves GET /normalize/report through the AdminAPI's route.
@@ -76,13 +75,13 @@ func reportHandler(t *testing.T) caddy.AdminHandler {
 
 func TestAdminReport(t *testing.T) {
 	before := fetchReport(t)
-	if len(before.Rules) != int(responses.NumRules)+int(normalize.NumGeneratedRules) {
-		t.Errorf("%d rules in the report, want %d and %d generated", len(before.Rules), responses.NumRules, normalize.NumGeneratedRules)
+	if len(before.Rules) != normalize.NumRules()+int(normalize.NumGeneratedRules) {
+		t.Errorf("%d rules in the report, want %d and %d generated", len(before.Rules), normalize.NumRules(), normalize.NumGeneratedRules)
 	}
 	if got, ok := before.Rules["replace-errors"]; !ok || got.Ref != "replace_errors" {
 		t.Errorf("replace-errors in the report: %+v, %v", got, ok)
 	}
-	for _, r := range responses.Rules() {
+	for _, r := range normalize.Rules() {
 		got, ok := before.Rules[r.ID()]
 		if !ok {
 			t.Errorf("rule %s missing from the report", r.ID())
@@ -96,18 +95,18 @@ func TestAdminReport(t *testing.T) {
 		t.Errorf("since %v: want a past UTC time", before.Since)
 	}
 
-	count(responses.RuleAllowMissing, normalize.Enforce)
-	count(responses.RuleAllowMissing, normalize.Enforce)
-	count(responses.RuleDateInvalid, normalize.Report)
+	count(normalize.RuleAllowMissing, normalize.Enforce)
+	count(normalize.RuleAllowMissing, normalize.Enforce)
+	count(normalize.RuleDateInvalid, normalize.Report)
 
 	after := fetchReport(t)
-	for _, r := range responses.Rules() {
+	for _, r := range normalize.Rules() {
 		b, a := before.Rules[r.ID()], after.Rules[r.ID()]
 		wantE, wantR := b.Enforced, b.Reported
 		switch r {
-		case responses.RuleAllowMissing:
+		case normalize.RuleAllowMissing:
 			wantE += 2
-		case responses.RuleDateInvalid:
+		case normalize.RuleDateInvalid:
 			wantR++
 		}
 		if a.Enforced != wantE || a.Reported != wantR {
@@ -147,7 +146,11 @@ func counterValue(t *testing.T, reg prometheus.Gatherer, rule, action string) (f
 			for _, l := range m.GetLabel() {
 				labels[l.GetName()] = l.GetValue()
 			}
-			if len(labels) == 2 && labels["rule"] == rule && labels["action"] == action {
+			if len(labels) == 3 && labels["rule"] == rule && labels["action"] == action {
+				r, err := normalize.ParseRule(rule)
+				if err != nil || labels["level"] != r.Level().String() {
+					t.Errorf("%s/%s: level label %q, want the rule's level", rule, action, labels["level"])
+				}
 				return m.GetCounter().GetValue(), true
 			}
 		}
@@ -169,7 +172,7 @@ func TestRegisterMetrics(t *testing.T) {
 	if !ok {
 		t.Fatal("the registry does not gather the counter")
 	}
-	count(responses.RuleUpgradeMissing, normalize.Enforce)
+	count(normalize.RuleUpgradeMissing, normalize.Enforce)
 	if v, _ := counterValue(t, reg, "upgrade-missing", "enforced"); v != before+1 {
 		t.Errorf("after one count: %v, want %v", v, before+1)
 	}
@@ -186,7 +189,7 @@ func TestRegisterMetrics(t *testing.T) {
 		t.Errorf("on the fresh registry: %v (%v), want %v", v, ok, before+1)
 	}
 	// Every rule and action is exported from the start, at zero or more.
-	for _, r := range responses.Rules() {
+	for _, r := range normalize.Rules() {
 		for _, a := range []string{"enforced", "reported"} {
 			if _, ok := counterValue(t, fresh, r.ID(), a); !ok {
 				t.Errorf("no series for %s %s", r.ID(), a)
@@ -248,7 +251,7 @@ func TestHandlerServeHTTP(t *testing.T) {
 		t.Fatalf("%d log entries, want 1: %v", len(entries), logs.All())
 	}
 	fields := entries[0].ContextMap()
-	want := map[string]any{"rule": "allow-missing", "action": "enforced", "ref": "RFC 9110 §15.5.6",
+	want := map[string]any{"rule": "allow-missing", "action": "enforced", "level": "MUST", "ref": "RFC 9110 §15.5.6",
 		"status": int64(405), "method": "DELETE", "host": "example.test", "path": "/delete"}
 	for k, v := range want {
 		if fields[k] != v {
@@ -280,7 +283,7 @@ func TestHandlerServeHTTP(t *testing.T) {
 func TestProvisionTwice(t *testing.T) {
 	h1 := &Handler{}
 	reg1, _ := provisionedWithLogs(t, h1)
-	count(responses.RuleLocationInvalid, normalize.Enforce)
+	count(normalize.RuleLocationInvalid, normalize.Enforce)
 	v1, ok := counterValue(t, reg1, "location-invalid", "enforced")
 	if !ok || v1 < 1 {
 		t.Fatalf("first registry: %v %v", v1, ok)

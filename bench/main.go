@@ -58,7 +58,7 @@ func main() {
 	upstream := startUpstream()
 	plain := startCaddy(caddyBin, dir, "plain", 9201, 2991, "", upstream)
 	defer plain.Process.Kill()
-	norm := startCaddy(caddyBin, dir, "normalize", 9202, 2992, "normalize {\n\t\tallow GET HEAD\n\t}", upstream)
+	norm := startCaddy(caddyBin, dir, "normalize", 9202, 2992, "normalize {\n\t\tallow GET HEAD POST\n\t}", upstream)
 	defer norm.Process.Kill()
 
 	type result struct{ rps, p99 []float64 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/respnorm/caddy-normalize/normalize"
 )
 
 // loadConfig posts a Caddyfile to the admin endpoint's /load and returns
@@ -86,8 +88,21 @@ func TestBadConfigsRefused(t *testing.T) {
 		})
 	}
 
+	// A misspelt rule ID: caddy's error names every valid one.
+	t.Run("misspelt rule names the valid IDs", func(t *testing.T) {
+		status, body := loadConfig(t, site("rule allow-mising enforce"))
+		if status == http.StatusOK {
+			t.Fatal("rule allow-mising accepted")
+		}
+		for _, id := range normalize.RuleIDs() {
+			if !strings.Contains(body, id) {
+				t.Errorf("error does not name the valid rule %s: %s", id, body)
+			}
+		}
+	})
+
 	// The good config is still the one running.
-	got := fetch(t, protoH1, request{path: "/enforce/405"})
+	got := fetch(t, protoH1, request{method: http.MethodDelete, path: "/enforce/405"})
 	if got.header.Get("Allow") != "GET, HEAD" {
 		t.Errorf("after the refused loads: Allow %q, want \"GET, HEAD\" from the config still running", got.header.Get("Allow"))
 	}

@@ -66,6 +66,10 @@ type loadCase struct {
 	header map[string]string
 	body   *string
 	check  func(h http.Header, body []byte) error
+	// Over HTTP/2, where the rule acts otherwise: the action counted
+	// and the fields wanted ("": as over HTTP/1.1).
+	h2Action string
+	h2Header map[string]string
 }
 
 // kaResponse is a response for the keep-alive upstream: the status line,
@@ -123,7 +127,7 @@ func loadCases() []loadCase {
 		{name: "head-content", method: http.MethodHead, rule: "head-content", action: enforced,
 			fixture: dateLine + "header Content-Length 5\n" + `respond "hello" 200`,
 			status:  200, header: map[string]string{"Content-Length": "5"}, body: str("")},
-		{name: "allow-missing", rule: "allow-missing", action: enforced,
+		{name: "allow-missing", method: http.MethodDelete, rule: "allow-missing", action: enforced,
 			response: kaResponse("HTTP/1.1 405 Method Not Allowed", "", "Content-Length: 0"),
 			status:   405, header: map[string]string{"Allow": "GET, HEAD"}, body: str("")},
 		{name: "www-authenticate-missing", rule: "www-authenticate-missing", action: enforced,
@@ -134,7 +138,9 @@ func loadCases() []loadCase {
 			status:   407, header: map[string]string{"Proxy-Authenticate": loadProxy}, body: str("")},
 		{name: "upgrade-missing", rule: "upgrade-missing", action: enforced,
 			response: kaResponse("HTTP/1.1 426 Upgrade Required", "", "Content-Length: 0"),
-			status:   426, header: map[string]string{"Upgrade": "websocket"}, body: str("")},
+			status:   426, header: map[string]string{"Upgrade": "websocket"}, body: str(""),
+			// Upgrade is connection-specific: over HTTP/2 only reported.
+			h2Action: reported, h2Header: map[string]string{"Upgrade": ""}},
 		{name: "retry-after-missing", rule: "retry-after-missing", action: enforced,
 			response: kaResponse("HTTP/1.1 503 Service Unavailable", "busy", "Content-Length: 4"),
 			status:   503, header: map[string]string{"Retry-After": "120"}, body: str("busy")},
@@ -144,7 +150,7 @@ func loadCases() []loadCase {
 		{name: "location-invalid", rule: "location-invalid", action: enforced,
 			response: kaResponse("HTTP/1.1 302 Found", "", "Location: /new place/\u00fc", "Content-Length: 0"),
 			status:   302, header: map[string]string{"Location": "/new%20place/%C3%BC"}, body: str("")},
-		{name: "location-missing", rule: "location-missing", action: reported,
+		{name: "location-missing", method: http.MethodPost, rule: "location-missing", action: reported,
 			response: kaResponse("HTTP/1.1 201 Created", `{"id":1}`, "Content-Type: application/json", "Content-Length: 8"),
 			status:   201, header: map[string]string{"Location": ""}, body: str(`{"id":1}`)},
 		{name: "content-range-missing", rule: "content-range-missing", action: reported,
@@ -302,6 +308,7 @@ func TestLoad(t *testing.T) {
 	var (
 		next, errs, wrong, done atomic.Int64
 		sent                    = make([]atomic.Int64, len(cases))
+		sentH2                  = make([]atomic.Int64, len(cases)) // the part of sent over HTTP/2
 		mu                      sync.Mutex
 		firstProblems           []string
 	)
@@ -339,6 +346,9 @@ func TestLoad(t *testing.T) {
 				i := int(k % int64(len(cases)))
 				c := cases[i]
 				sent[i].Add(1)
+				if proto != protoH1 {
+					sentH2[i].Add(1)
+				}
 				method := c.method
 				if method == "" {
 					method = http.MethodGet
@@ -361,6 +371,9 @@ func TestLoad(t *testing.T) {
 					errs.Add(1)
 					problem("%s over %s: reading the body: %v", c.name, proto, err)
 					continue
+				}
+				if proto != protoH1 && c.h2Header != nil {
+					c.header = c.h2Header
 				}
 				if err := c.verify(res.StatusCode, res.Header, body); err != nil {
 					wrong.Add(1)
@@ -402,7 +415,12 @@ func TestLoad(t *testing.T) {
 			if want[c.rule] == nil {
 				want[c.rule] = map[string]int64{}
 			}
-			want[c.rule][c.action] += sent[i].Load()
+			if c.h2Action == "" {
+				want[c.rule][c.action] += sent[i].Load()
+				continue
+			}
+			want[c.rule][c.action] += sent[i].Load() - sentH2[i].Load()
+			want[c.rule][c.h2Action] += sentH2[i].Load()
 		}
 	}
 	checkDelta(t, "the load", before, readReport(t), want)

@@ -35,7 +35,7 @@ func TestMetricsAndReport(t *testing.T) {
 	violate := func(route string, n int, wantAllow string) {
 		t.Helper()
 		for i := 0; i < n; i++ {
-			got := fetch(t, protoH1, request{path: "/" + route + "/405"})
+			got := fetch(t, protoH1, request{method: http.MethodDelete, path: "/" + route + "/405"})
 			if got.status != 405 || got.header.Get("Allow") != wantAllow {
 				t.Fatalf("/%s/405: status %d, Allow %q; want 405, Allow %q", route, got.status, got.header.Get("Allow"), wantAllow)
 			}
@@ -76,7 +76,7 @@ func TestMetricsAndReport(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# TYPE " + violationsMetric + " counter",
-		violationsMetric + `{action="enforced",rule="allow-missing"} `,
+		violationsMetric + `{action="enforced",level="MUST",rule="allow-missing"} `,
 	} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -53,18 +54,18 @@ func TestDirectiveOrder(t *testing.T) {
 		body   string
 		count  delta
 	}{
-		{"respond", request{path: "/respond"}, 405,
+		{"respond", request{method: http.MethodDelete, path: "/respond"}, 405,
 			map[string]string{"Allow": "GET, HEAD"}, nil, "nope", oneViolation("allow-missing", enforced)},
-		{"reverse_proxy", request{path: "/proxy/405"}, 405,
+		{"reverse_proxy", request{method: http.MethodDelete, path: "/proxy/405"}, 405,
 			map[string]string{"Allow": "GET, HEAD"}, nil, "", oneViolation("allow-missing", enforced)},
-		{"outside the matcher", request{path: "/raw/405"}, 405,
+		{"outside the matcher", request{method: http.MethodDelete, path: "/raw/405"}, 405,
 			nil, []string{"Allow"}, "", nil},
 		// basic_auth's own challenge is valid: it stays as it is.
 		{"basic_auth challenge", request{path: "/private/x"}, 401,
 			map[string]string{"WWW-Authenticate": `Basic realm="restricted"`}, nil, "", nil},
 		{"basic_auth passed", request{path: "/private/x", header: authorized}, 200,
 			nil, nil, "secret", nil},
-		{"encode", request{path: "/big", header: map[string]string{"Accept-Encoding": "gzip"}}, 405,
+		{"encode", request{method: http.MethodDelete, path: "/big", header: map[string]string{"Accept-Encoding": "gzip"}}, 405,
 			map[string]string{"Allow": "GET, HEAD", "Content-Encoding": "gzip"}, nil, big, oneViolation("allow-missing", enforced)},
 	}
 	for _, tt := range tests {

@@ -14,6 +14,10 @@ var framing = []string{"Content-Length", "Transfer-Encoding"}
 func TestRuleContentForbidden(t *testing.T) {
 	runRuleTable(t, ruleTable{
 		rule: "content-forbidden",
+		// respond's Content-Type on a 304 is not-modified-metadata's
+		// (TestRuleNotModifiedMetadata): off here, so that only the rule
+		// under test counts.
+		settings: []string{"rule not-modified-metadata off"},
 		cases: []ruleCase{
 			{name: "204-length-and-body", action: enforced,
 				upstream: upstream("HTTP/1.1 204 No Content", "hello", "Content-Length: 5"),
@@ -59,10 +63,22 @@ func TestRuleResetContent(t *testing.T) {
 				want:     cleared},
 			// With a Content-Type: without one, Go's server sniffs it from
 			// the first write, which races the header flush of a chunked
-			// body, so stock Caddy's own answer would vary.
+			// body, so stock Caddy's own answer would vary. The header
+			// section, without Content-Length, breaks nothing (an empty
+			// chunked body or the end of an HTTP/2 stream is no content,
+			// RFC 9110 §15.3.6): the content is dropped as it comes.
 			{name: "205-chunked", action: enforced,
 				upstream: upstream("HTTP/1.1 205 Reset Content", "5\r\nhello\r\n0\r\n\r\n", "Transfer-Encoding: chunked", "Content-Type: text/plain"),
-				want:     cleared},
+				want: expect{
+					status: http.StatusResetContent,
+					ignore: []string{"Content-Type", "Content-Length", "Transfer-Encoding"},
+					body:   str(""),
+				}},
+			// Correct: no Content-Length and no content, chunked over
+			// HTTP/1.1.
+			{name: "205-chunked-empty",
+				upstream: upstream("HTTP/1.1 205 Reset Content", "0\r\n\r\n", "Transfer-Encoding: chunked"),
+				want:     expect{status: 205, body: str("")}},
 			{name: "205-respond", action: enforced,
 				fixture: dateLine + `respond "form cleared" 205`,
 				want:    cleared},

@@ -315,7 +315,7 @@ func FuzzResponseWriter(f *testing.F) {
 		}
 
 		for _, e := range events {
-			if e.Rule >= responses.NumRules || e.Request != req {
+			if e.Rule >= Rule(NumRules()) || e.Request != req {
 				t.Fatalf("%v: bad event %+v", ops, e)
 			}
 			if mode == 2 && e.Action != Report {
@@ -336,15 +336,17 @@ func FuzzResponseWriter(f *testing.F) {
 
 		// Content rules are enforced in modes 0 and 1.
 		generated := !responses.ValidCode(firstCode) // a 502 the wrapper wrote itself
-		if rule, forbidden := responses.ContentRule(method, rec.status); forbidden && !generated {
+		if rule, forbidden := contentRuleFor(method, rec.status); forbidden && !generated {
 			if len(rec.body) != 0 {
 				t.Fatalf("%v: %s %d carries content %q (%s)", ops, method, rec.status, rec.body, rule)
 			}
 		}
 		switch rec.status {
 		case 205:
-			if cl := rec.snap["Content-Length"]; len(cl) != 1 || cl[0] != "0" || rec.snap["Transfer-Encoding"] != nil {
-				t.Fatalf("%v: a 205 went out with Content-Length %q, Transfer-Encoding %q", ops, cl, rec.snap["Transfer-Encoding"])
+			// No content: no Content-Length but 0 (an empty chunked
+			// body, or none over HTTP/2, is no content either).
+			if cl, ok := rec.snap["Content-Length"]; ok && (len(cl) != 1 || cl[0] != "0") {
+				t.Fatalf("%v: a 205 went out with Content-Length %q", ops, cl)
 			}
 		case 204:
 			if rec.snap["Content-Length"] != nil || rec.snap["Transfer-Encoding"] != nil {
@@ -357,14 +359,17 @@ func FuzzResponseWriter(f *testing.F) {
 		}
 
 		// What the wrapper enforces holds of what it sent.
-		for _, v := range responses.Check(method, rec.status, rec.snap, false) {
-			if n.Action(v.Rule) == Enforce && !generated {
+		for _, v := range Check(httptest.NewRequest(method, "/", nil), rec.status, rec.snap, false) {
+			// A 405 to GET or HEAD keeps no method of full's GET, HEAD:
+			// the Allow added never names the refused one, so it is
+			// only reported.
+			if n.Action(v.Rule) == Enforce && !generated && !(v.Rule == RuleAllowMissing && refuses(full.Allow, method)) {
 				t.Fatalf("%v: %s %d went out breaking %s, which is enforced\nsent: %v", ops, method, rec.status, v, rec.snap)
 			}
 		}
 
 		// A conformant 200 passes unchanged.
-		if firstCode == http.StatusOK && method != "HEAD" && len(responses.Check(method, 200, atCommit, false)) == 0 {
+		if firstCode == http.StatusOK && method != "HEAD" && len(Check(httptest.NewRequest(method, "/", nil), 200, atCommit, false)) == 0 {
 			if rec.status != 200 || !reflect.DeepEqual(rec.snap, atCommit) {
 				t.Fatalf("%v: a conformant 200 was changed\nhandler: %v\nsent:    %d %v", ops, atCommit, rec.status, rec.snap)
 			}

@@ -56,6 +56,10 @@ func (r GeneratedRule) ID() string {
 // String returns the rule's ID.
 func (r GeneratedRule) String() string { return r.ID() }
 
+// ConfigIDs returns every rule ID a configuration takes: the registry's
+// rules, in order, then the generated rules (replace-errors).
+func ConfigIDs() []string { return append(RuleIDs(), generatedRuleIDs[:]...) }
+
 // ParseGeneratedRule returns the generated rule whose ID is id.
 func ParseGeneratedRule(id string) (GeneratedRule, bool) {
 	for r, s := range generatedRuleIDs {

@@ -15,8 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/respnorm/caddy-normalize/responses"
 )
 
 // guard bounds every blocking step of a test, so that a broken wrapper
@@ -30,7 +28,7 @@ const fixedDate = "Sun, 06 Nov 1994 08:49:37 GMT"
 
 // ev is an Event without its Request, for comparing.
 type ev struct {
-	Rule   responses.Rule
+	Rule   Rule
 	Action Action
 	Status int
 }
@@ -324,4 +322,12 @@ func equalEvents(a, b []ev) bool {
 		}
 	}
 	return true
+}
+
+// contentRuleFor returns the rule that forbids content in a response with
+// status code to a request with method, and false when content is allowed.
+func contentRuleFor(method string, code int) (Rule, bool) {
+	r := response{Method: method, Status: code, Proto: HTTP11}
+	_, rule, ok := detect(&r, candidates(&r))
+	return rule, ok
 }

@@ -12,10 +12,10 @@ import (
 // A Normalizer holds compiled Options. It is safe for concurrent use; each
 // response gets its own ResponseWriter from Wrap.
 type Normalizer struct {
-	actions [responses.NumRules]Action
+	actions []Action // by Rule
+	enabled ruleSet  // the rules whose action is not Off
 
-	// Field values to add, formatted once. Nil when not configured.
-	allow, wwwAuthenticate, proxyAuthenticate, upgrade, retryAfter string
+	values values // the configured field values, formatted once
 
 	replace      *statusSet // nil: nothing is replaced
 	errorFormat  responses.Format
@@ -35,12 +35,13 @@ func New(opts Options) (*Normalizer, error) {
 		return nil, err
 	}
 	n := &Normalizer{
-		wwwAuthenticate:   opts.WWWAuthenticate,
-		proxyAuthenticate: opts.ProxyAuthenticate,
-		errorFormat:       opts.ErrorFormat,
-		writeError:        opts.WriteError,
-		onViolation:       opts.OnViolation,
+		actions:     make([]Action, NumRules()),
+		errorFormat: opts.ErrorFormat,
+		writeError:  opts.WriteError,
+		onViolation: opts.OnViolation,
 	}
+	n.values.wwwAuthenticate = opts.WWWAuthenticate
+	n.values.proxyAuthenticate = opts.ProxyAuthenticate
 	n.replace, _ = parseStatusSet(opts.ReplaceErrors) // validated above
 	if n.writeError == nil {
 		n.writeError = func(w http.ResponseWriter, r *http.Request, code int, replaced string) {
@@ -48,47 +49,41 @@ func New(opts Options) (*Normalizer, error) {
 		}
 	}
 	if len(opts.Allow) > 0 {
-		n.allow = responses.FormatAllow(opts.Allow...)
+		n.values.allowList = append([]string(nil), opts.Allow...)
+		n.values.allow = responses.FormatAllow(opts.Allow...)
 	}
 	if len(opts.Upgrade) > 0 {
-		n.upgrade = responses.FormatAllow(opts.Upgrade...)
+		n.values.upgrade = responses.FormatAllow(opts.Upgrade...)
 	}
 	if opts.RetryAfter > 0 {
-		n.retryAfter = responses.RetryAfterSeconds(opts.RetryAfter)
+		n.values.retryAfter = responses.RetryAfterSeconds(opts.RetryAfter)
 	}
-	for r := range n.actions {
-		a, ok := opts.Actions[responses.Rule(r)]
+	for i, def := range registry {
+		a, ok := opts.Actions[Rule(i)]
 		if !ok {
 			a = opts.Default
 		}
-		n.actions[r] = a
+		// A rule that cannot repair, or whose repair needs a value
+		// nobody configured, can only report: a normaliser never
+		// invents methods, challenges or protocols.
+		if a == Enforce && (def.Repair == nil || !n.values.has(def.Needs)) {
+			a = Report
+		}
+		n.actions[i] = a
+		if a != Off {
+			n.enabled.add(Rule(i))
+		}
 	}
-	// A rule whose fix needs a value nobody configured can only report:
-	// a normaliser never invents methods, challenges or protocols.
-	n.needs(responses.RuleAllowMissing, n.allow)
-	n.needs(responses.RuleWWWAuthenticateMissing, n.wwwAuthenticate)
-	n.needs(responses.RuleProxyAuthenticateMissing, n.proxyAuthenticate)
-	n.needs(responses.RuleUpgradeMissing, n.upgrade)
-	n.needs(responses.RuleRetryAfterMissing, n.retryAfter)
-	// Missing Location and Content-Range cannot be known by a proxy.
-	n.needs(responses.RuleLocationMissing, "")
-	n.needs(responses.RuleContentRangeMissing, "")
 	n.compileGenerated(&opts)
 	n.pool.New = func() any { return new(ResponseWriter) }
 	return n, nil
 }
 
-func (n *Normalizer) needs(r responses.Rule, value string) {
-	if value == "" && n.actions[r] == Enforce {
-		n.actions[r] = Report
-	}
-}
-
 // Action returns the action the Normalizer takes on rule r, after
-// downgrading to Report the rules whose fix needs a value that was not
-// configured.
-func (n *Normalizer) Action(r responses.Rule) Action {
-	if r >= responses.NumRules {
+// downgrading to Report the rules that cannot repair or whose repair
+// needs a value that was not configured.
+func (n *Normalizer) Action(r Rule) Action {
+	if int(r) >= len(n.actions) {
 		return Off
 	}
 	return n.actions[r]
@@ -124,7 +119,7 @@ func (n *Normalizer) replaces(code int) bool {
 }
 
 // emit reports a violation to OnViolation.
-func (n *Normalizer) emit(r responses.Rule, a Action, status int, req *http.Request) {
+func (n *Normalizer) emit(r Rule, a Action, status int, req *http.Request) {
 	if n.onViolation != nil {
 		n.onViolation(Event{Rule: r, Action: a, Status: status, Request: req})
 	}

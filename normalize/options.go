@@ -50,8 +50,9 @@ func ParseAction(s string) (Action, error) {
 
 // Event describes one violation a Normalizer met.
 type Event struct {
-	// Rule is the rule the response broke.
-	Rule responses.Rule
+	// Rule is the rule the response broke; Rule.Level() says whether it
+	// is a MUST, a SHOULD or a MAY (an advisory).
+	Rule Rule
 	// Action is Enforce when the response was fixed, Report when it was
 	// passed on as it was.
 	Action Action
@@ -66,12 +67,14 @@ type Event struct {
 type Options struct {
 	// Actions overrides the action of individual rules. A rule not listed
 	// gets Default.
-	Actions map[responses.Rule]Action
+	Actions map[Rule]Action
 	// Default is the action of every rule not in Actions.
 	Default Action
 
 	// Allow lists the methods for an Allow field added to a 405, or to a
-	// 2xx response to OPTIONS, that lacks one. Empty: such responses are
+	// 2xx response to OPTIONS, that lacks one. Allow describes one
+	// resource: the list added to a 405 never names the refused method
+	// (nor HEAD with GET, nor GET with HEAD). Empty: such responses are
 	// only reported, since no method list can be invented.
 	Allow []string
 	// WWWAuthenticate is the challenge added to a 401 that lacks one.
@@ -79,7 +82,7 @@ type Options struct {
 	// ProxyAuthenticate is the challenge added to a 407 that lacks one.
 	ProxyAuthenticate string
 	// Upgrade lists the protocols for an Upgrade field added to a 426 that
-	// lacks one.
+	// lacks one, over HTTP/1.x (with Connection: upgrade).
 	Upgrade []string
 	// RetryAfter is the delay for a Retry-After field added to a 503 or
 	// 429 that lacks one, and that replaces a malformed one. Zero: none is
@@ -154,7 +157,7 @@ func (o *Options) validate() error {
 		return fmt.Errorf("retry_after: %v is negative", o.RetryAfter)
 	}
 	for r, a := range o.Actions {
-		if r >= responses.NumRules {
+		if int(r) >= NumRules() {
 			return fmt.Errorf("unknown rule %d", r)
 		}
 		if a > Off {

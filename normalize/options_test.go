@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/respnorm/caddy-normalize/responses"
 )
 
 func TestParseAction(t *testing.T) {
@@ -41,8 +39,8 @@ func TestNewRefusesWhatCannotBeSent(t *testing.T) {
 		{"NUL in a proxy challenge", Options{ProxyAuthenticate: "Basic\x00"}, `Basic\x00`},
 		{"leading space in a challenge", Options{WWWAuthenticate: " Basic"}, `" Basic"`},
 		{"negative delay", Options{RetryAfter: -time.Second}, "-1s"},
-		{"unknown rule", Options{Actions: map[responses.Rule]Action{responses.NumRules: Report}}, "unknown rule"},
-		{"unknown action", Options{Actions: map[responses.Rule]Action{responses.RuleAllowMissing: 3}}, "allow-missing"},
+		{"unknown rule", Options{Actions: map[Rule]Action{Rule(NumRules()): Report}}, "unknown rule"},
+		{"unknown action", Options{Actions: map[Rule]Action{RuleAllowMissing: 3}}, "allow-missing"},
 		{"unknown default", Options{Default: 9}, "9"},
 	}
 	for _, c := range cases {
@@ -61,12 +59,15 @@ func TestNewRefusesWhatCannotBeSent(t *testing.T) {
 // TestActions: Actions overrides Default rule by rule; an enforced rule
 // whose fix needs a value nobody configured is downgraded to Report.
 func TestActions(t *testing.T) {
-	needsValue := []responses.Rule{
-		responses.RuleAllowMissing, responses.RuleWWWAuthenticateMissing, responses.RuleProxyAuthenticateMissing,
-		responses.RuleUpgradeMissing, responses.RuleRetryAfterMissing,
+	needsValue := []Rule{
+		RuleAllowMissing, RuleOptionsAllowMissing, RuleWWWAuthenticateMissing, RuleProxyAuthenticateMissing,
+		RuleUpgradeMissing, RuleRetryAfterMissing,
 	}
-	neverFixable := []responses.Rule{responses.RuleLocationMissing, responses.RuleContentRangeMissing}
-	isIn := func(r responses.Rule, rs []responses.Rule) bool {
+	neverFixable := []Rule{
+		RuleLocationMissing, RuleContentRangeMissing, RuleContentRange416Missing,
+		RuleRetryAfter413Missing, RuleLink451Missing, RuleAllowListsRefused,
+	}
+	isIn := func(r Rule, rs []Rule) bool {
 		for _, x := range rs {
 			if x == r {
 				return true
@@ -78,33 +79,33 @@ func TestActions(t *testing.T) {
 	cases := []struct {
 		name string
 		opts Options
-		want func(responses.Rule) Action
+		want func(Rule) Action
 	}{
-		{"zero value", Options{}, func(r responses.Rule) Action {
+		{"zero value", Options{}, func(r Rule) Action {
 			if isIn(r, needsValue) || isIn(r, neverFixable) {
 				return Report
 			}
 			return Enforce
 		}},
-		{"every value configured", full, func(r responses.Rule) Action {
+		{"every value configured", full, func(r Rule) Action {
 			if isIn(r, neverFixable) {
 				return Report
 			}
 			return Enforce
 		}},
-		{"default report", Options{Default: Report}, func(responses.Rule) Action { return Report }},
-		{"default off", Options{Default: Off}, func(responses.Rule) Action { return Off }},
-		{"overrides", Options{Default: Off, Allow: []string{"GET"}, Actions: map[responses.Rule]Action{
-			responses.RuleAllowMissing:      Enforce,
-			responses.RuleUpgradeMissing:    Enforce, // no protocols: downgraded
-			responses.RuleDateInvalid:       Report,
-			responses.RuleLocationMissing:   Enforce, // never fixable
-			responses.RuleRetryAfterInvalid: Enforce, // removal needs no value
-		}}, func(r responses.Rule) Action {
+		{"default report", Options{Default: Report}, func(Rule) Action { return Report }},
+		{"default off", Options{Default: Off}, func(Rule) Action { return Off }},
+		{"overrides", Options{Default: Off, Allow: []string{"GET"}, Actions: map[Rule]Action{
+			RuleAllowMissing:      Enforce,
+			RuleUpgradeMissing:    Enforce, // no protocols: downgraded
+			RuleDateInvalid:       Report,
+			RuleLocationMissing:   Enforce, // never fixable
+			RuleRetryAfterInvalid: Enforce, // removal needs no value
+		}}, func(r Rule) Action {
 			switch r {
-			case responses.RuleAllowMissing, responses.RuleRetryAfterInvalid:
+			case RuleAllowMissing, RuleRetryAfterInvalid:
 				return Enforce
-			case responses.RuleUpgradeMissing, responses.RuleDateInvalid, responses.RuleLocationMissing:
+			case RuleUpgradeMissing, RuleDateInvalid, RuleLocationMissing:
 				return Report
 			}
 			return Off
@@ -116,12 +117,12 @@ func TestActions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, r := range responses.Rules() {
+			for _, r := range Rules() {
 				if got, want := n.Action(r), c.want(r); got != want {
 					t.Errorf("%s: %v, want %v", r, got, want)
 				}
 			}
-			if got := n.Action(responses.NumRules); got != Off {
+			if got := n.Action(Rule(NumRules())); got != Off {
 				t.Errorf("Action(NumRules) = %v, want off", got)
 			}
 		})

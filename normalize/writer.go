@@ -3,6 +3,7 @@ package normalize
 import (
 	"bufio"
 	"io"
+	"math/bits"
 	"net"
 	"net/http"
 
@@ -34,12 +35,12 @@ type ResponseWriter struct {
 
 	status      int // the status the handler wrote; 0 until then
 	body        bodyMode
-	bodyRule    responses.Rule // the rule that forbids content, with bodyWatch and bodyDiscard
-	bodyCounted bool           // the content violation has been reported
-	scratch     http.Header    // what Header returns once a response was generated in place
-	abort       func()         // called once a response was generated in place (SetAbort)
+	bodyRule    Rule        // the rule that forbids content, with bodyWatch and bodyDiscard
+	bodyCounted bool        // the content violation has been reported
+	scratch     http.Header // what Header returns once a response was generated in place
+	abort       func()      // called once a response was generated in place (SetAbort)
 
-	vbuf [8]responses.Violation
+	resp response // what the rules judge, filled at WriteHeader
 }
 
 // Header returns the header map of the wrapped writer, so that what the
@@ -65,7 +66,8 @@ func (w *ResponseWriter) WroteHeader() bool { return w.status != 0 }
 
 // WriteHeader checks the status and header fields, fixes or reports what
 // they break, and writes them. Informational (1xx) responses pass through,
-// checked, and are not taken for the final status.
+// judged only by the rules about interim responses (interim-http10), and
+// are not taken for the final status.
 func (w *ResponseWriter) WriteHeader(code int) {
 	if w.status != 0 {
 		w.rw.WriteHeader(code) // superfluous: let the server say so
@@ -76,8 +78,10 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		// less Content-Length and Transfer-Encoding, which net/http
 		// never sends on a 1xx; the map is not cleared (RFC 8297), and
 		// what the handler has set in it so far belongs to the final
-		// response, so there is nothing to check or fix yet.
-		w.rw.WriteHeader(code)
+		// response, so no rule about fields judges it.
+		if w.interim(code) {
+			w.rw.WriteHeader(code)
+		}
 		return
 	}
 	w.status = code
@@ -85,7 +89,8 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		w.rw.WriteHeader(code)
 		return
 	}
-	if !w.check(code) {
+	rule, forbidden, ok := w.apply(w.prepare(code).andNot(interimRules))
+	if !ok {
 		return // a response was generated in place
 	}
 	if w.n.replaces(code) {
@@ -98,7 +103,7 @@ func (w *ResponseWriter) WriteHeader(code int) {
 			return
 		}
 	}
-	if rule, ok := responses.ContentRule(w.req.Method, code); ok && !w.tunnel(code) {
+	if forbidden && !w.tunnel(code) {
 		w.bodyRule = rule
 		switch w.n.actions[rule] {
 		case Enforce:
@@ -110,6 +115,31 @@ func (w *ResponseWriter) WriteHeader(code int) {
 	w.rw.WriteHeader(code)
 }
 
+// prepare fills w.resp for a response with status code and returns the
+// enabled rules that can apply to it.
+func (w *ResponseWriter) prepare(code int) ruleSet {
+	w.resp = response{
+		Request: w.req,
+		Method:  w.req.Method,
+		Status:  code,
+		Header:  w.rw.Header(),
+		Proto:   ProtocolOf(w.req),
+	}
+	return candidates(&w.resp).and(w.n.enabled)
+}
+
+// interim applies the interim rules to a 1xx response and reports whether
+// it is to be written.
+func (w *ResponseWriter) interim(code int) bool {
+	if w.n.enabled.and(interimRules).empty() {
+		return true
+	}
+	w.apply(w.prepare(code).and(interimRules))
+	drop := w.resp.Drop
+	w.resp = response{}
+	return !drop
+}
+
 // tunnel reports whether the bytes after a response with status code are
 // a tunnel rather than content: a 2xx to CONNECT (RFC 9110 §9.3.6), which
 // in HTTP/2 carries WebSockets (RFC 8441) in DATA frames written through
@@ -118,32 +148,34 @@ func (w *ResponseWriter) tunnel(code int) bool {
 	return w.req.Method == http.MethodConnect && code >= 200 && code < 300
 }
 
-// check applies the rules to a response with status code and the current
-// header fields. It returns false when it has written a whole response of
-// its own in place of the handler's.
-func (w *ResponseWriter) check(code int) bool {
-	n, h := w.n, w.rw.Header()
-	vs := responses.AppendViolations(w.vbuf[:0], w.req.Method, code, h, false)
-	for _, v := range vs {
-		a := n.actions[v.Rule]
-		if a == Off {
-			continue
+// apply detects which rules of cand w.resp breaks, then, rule by rule in
+// the registry's order, repairs what enforce may repair and reports every
+// violation. It returns the rule that forbids content in the response, if
+// any, and false when it has written a whole response of its own in place
+// of the handler's.
+func (w *ResponseWriter) apply(cand ruleSet) (content Rule, forbidden, ok bool) {
+	n, r := w.n, &w.resp
+	broken, content, forbidden := detect(r, cand)
+	for wi, word := range broken {
+		for word != 0 {
+			rl := Rule(wi*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			def := registry[rl]
+			a := n.actions[rl]
+			if a == Enforce && !def.Repair(r, &n.values) {
+				a = Report // this response cannot be repaired
+			}
+			if def.Content {
+				w.bodyCounted = true
+			}
+			n.emit(rl, a, r.Status, w.req)
+			if r.Replace {
+				w.replaceInvalid()
+				return content, forbidden, false
+			}
 		}
-		switch v.Rule {
-		case responses.RuleContentForbidden, responses.RuleResetContent, responses.RuleHeadContent:
-			w.bodyCounted = true
-		}
-		n.emit(v.Rule, a, code, w.req)
-		if a != Enforce {
-			continue
-		}
-		if v.Rule == responses.RuleStatusInvalid {
-			w.replaceInvalid()
-			return false
-		}
-		n.fix(v, code, h)
 	}
-	return true
+	return content, forbidden, true
 }
 
 // replaceInvalid answers an invalid response with 502 Bad Gateway
@@ -186,7 +218,8 @@ var entityFields = [...]string{"Content-Length", "Content-Encoding", "Content-Ty
 
 // Error answers the request with a generated error response for code in
 // place of the handler's, which must not have written its header yet. A
-// 503 or 429 gets the configured Retry-After unless it has one.
+// status for which the catalogue asks Retry-After (503, 429) gets the
+// configured one unless it has one.
 func (w *ResponseWriter) Error(code int) {
 	if w.status != 0 {
 		return
@@ -194,56 +227,13 @@ func (w *ResponseWriter) Error(code int) {
 	w.status = code
 	w.body = bodyDone
 	dropTrailers(w.rw.Header())
-	if w.n.retryAfter != "" {
-		// The catalogue's rules say which statuses want Retry-After.
+	if w.n.values.retryAfter != "" && responses.ValidCode(code) && byStatus[code-100].has(RuleRetryAfterMissing) {
 		h := w.rw.Header()
-		for _, v := range responses.AppendViolations(w.vbuf[:0], w.req.Method, code, h, false) {
-			if v.Rule == responses.RuleRetryAfterMissing {
-				h[responses.HeaderRetryAfter] = []string{w.n.retryAfter}
-			}
+		if !present(h, responses.HeaderRetryAfter) {
+			h[responses.HeaderRetryAfter] = []string{w.n.values.retryAfter}
 		}
 	}
 	w.n.writeError(w.rw, w.req, code, "")
-}
-
-// fix repairs the header fields h of a response with status code for
-// violation v.
-func (n *Normalizer) fix(v responses.Violation, code int, h http.Header) {
-	switch v.Rule {
-	case responses.RuleContentForbidden:
-		if code != http.StatusNotModified {
-			// A 304's Content-Length and Content-Type describe the
-			// selected representation (§15.4.5); elsewhere they
-			// describe content that is not there.
-			delete(h, "Content-Length")
-			delete(h, "Content-Type")
-		}
-		delete(h, "Transfer-Encoding")
-	case responses.RuleResetContent:
-		h["Content-Length"] = []string{"0"}
-		delete(h, "Content-Type")
-		delete(h, "Transfer-Encoding")
-	case responses.RuleAllowMissing:
-		h[responses.HeaderAllow] = []string{n.allow}
-	case responses.RuleWWWAuthenticateMissing:
-		h[responses.HeaderWWWAuthenticate] = []string{n.wwwAuthenticate}
-	case responses.RuleProxyAuthenticateMissing:
-		h[responses.HeaderProxyAuthenticate] = []string{n.proxyAuthenticate}
-	case responses.RuleUpgradeMissing:
-		h[responses.HeaderUpgrade] = []string{n.upgrade}
-	case responses.RuleRetryAfterMissing:
-		h[responses.HeaderRetryAfter] = []string{n.retryAfter}
-	case responses.RuleRetryAfterInvalid:
-		if n.retryAfter == "" {
-			delete(h, responses.HeaderRetryAfter)
-		} else {
-			h[responses.HeaderRetryAfter] = []string{n.retryAfter}
-		}
-	case responses.RuleLocationInvalid:
-		h[responses.HeaderLocation] = []string{responses.RepairLocation(h.Get(responses.HeaderLocation))}
-	case responses.RuleDateInvalid:
-		h[responses.HeaderDate] = []string{httpDate()}
-	}
 }
 
 // Write writes p as content, unless the response may not carry content.

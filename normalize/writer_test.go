@@ -135,7 +135,7 @@ func TestFlushBeforeWriteHeaderSendsOK(t *testing.T) {
 		t.Errorf("Date %q: the implied WriteHeader was not checked", d)
 	}
 	io.Copy(io.Discard, resp.Body)
-	if evs, want := f.events(), []ev{{responses.RuleDateInvalid, Enforce, 200}}; !equalEvents(evs, want) {
+	if evs, want := f.events(), []ev{{RuleDateInvalid, Enforce, 200}}; !equalEvents(evs, want) {
 		t.Errorf("events %v, want %v", evs, want)
 	}
 }
@@ -359,7 +359,7 @@ func TestReadFromDropsForbiddenContent(t *testing.T) {
 		for _, action := range []Action{Enforce, Report} {
 			t.Run(name+"/"+action.String(), func(t *testing.T) {
 				results := make(chan copied, 4)
-				f := newFixture(t, with(full, responses.RuleResetContent, action), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				f := newFixture(t, with(full, RuleResetContent, action), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					file, err := os.Open(path)
 					if err != nil {
 						panic(err)
@@ -378,7 +378,7 @@ func TestReadFromDropsForbiddenContent(t *testing.T) {
 				if raw.status != 205 || raw.header.Get("Content-Length") != wantCL || string(raw.body) != wantBody {
 					t.Errorf("on the wire: %q; want 205, Content-Length %s, body %q", raw.bytes, wantCL, wantBody)
 				}
-				if evs, want := f.events(), []ev{{responses.RuleResetContent, action, 205}}; !equalEvents(evs, want) {
+				if evs, want := f.events(), []ev{{RuleResetContent, action, 205}}; !equalEvents(evs, want) {
 					t.Errorf("events %v, want %v", evs, want)
 				}
 				if c := <-results; c.n != int64(len(content)) || c.err != nil {
@@ -539,9 +539,9 @@ func TestDoubleWriteHeader(t *testing.T) {
 		events []ev
 	}{
 		{"200 then 500", []int{200, 500}, 200, "body", nil},
-		{"503 twice", []int{503, 503}, 503, "body", []ev{{responses.RuleRetryAfterMissing, Enforce, 503}}},
-		{"205 then 200", []int{205, 200}, 205, "", []ev{{responses.RuleResetContent, Enforce, 205}}},
-		{"600 then 200", []int{600, 200}, 502, "", []ev{{responses.RuleStatusInvalid, Enforce, 600}}},
+		{"503 twice", []int{503, 503}, 503, "body", []ev{{RuleRetryAfterMissing, Enforce, 503}}},
+		{"205 then 200", []int{205, 200}, 205, "", []ev{{RuleResetContent, Enforce, 205}}},
+		{"600 then 200", []int{600, 200}, 502, "", []ev{{RuleStatusInvalid, Enforce, 600}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -597,7 +597,7 @@ func TestWriteBeforeWriteHeaderImpliesOK(t *testing.T) {
 				if r.status != 200 || string(r.body) != "hello" || r.header.Get("Allow") != "GET, HEAD" {
 					t.Errorf("%s: %d %v %q; want 200 with Allow, hello", p.name, r.status, r.header, r.body)
 				}
-				if evs, want := f.events(), []ev{{responses.RuleAllowMissing, Enforce, 200}}; !equalEvents(evs, want) {
+				if evs, want := f.events(), []ev{{RuleOptionsAllowMissing, Enforce, 200}}; !equalEvents(evs, want) {
 					t.Errorf("%s: events %v, want %v", p.name, evs, want)
 				}
 				if s := <-statuses; s != 200 {
@@ -732,7 +732,7 @@ func TestConnectTunnelOverHTTP2(t *testing.T) {
 	// that shows the test itself works.
 	for _, action := range []Action{Enforce, Off} {
 		t.Run("content-forbidden "+action.String(), func(t *testing.T) {
-			f := newFixture(t, with(full, responses.RuleContentForbidden, action), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			f := newFixture(t, with(full, RuleContentForbidden, action), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if r.Method != http.MethodConnect {
 					http.Error(w, "CONNECT only", http.StatusMethodNotAllowed)
 					return

@@ -140,20 +140,16 @@ const (
 	HeaderLocation          = "Location"
 	HeaderRetryAfter        = "Retry-After"
 	HeaderDate              = "Date"
-)
-
-// The other fields the catalogue names.
-const (
-	headerContentLocation = "Content-Location"
-	headerLink            = "Link"
-	headerConnection      = "Connection"
-	headerETag            = "Etag"
-	headerLastModified    = "Last-Modified"
-	headerCacheControl    = "Cache-Control"
-	headerExpires         = "Expires"
-	headerVary            = "Vary"
-	headerAccept          = "Accept"
-	headerAcceptEncoding  = "Accept-Encoding"
+	HeaderContentLocation   = "Content-Location"
+	HeaderLink              = "Link"
+	HeaderConnection        = "Connection"
+	HeaderETag              = "Etag"
+	HeaderLastModified      = "Last-Modified"
+	HeaderCacheControl      = "Cache-Control"
+	HeaderExpires           = "Expires"
+	HeaderVary              = "Vary"
+	HeaderAccept            = "Accept"
+	HeaderAcceptEncoding    = "Accept-Encoding"
 )
 
 // ifIn200 qualifies the fields a 206 or 304 MUST carry when a 200 to the
@@ -163,11 +159,11 @@ const ifIn200 = "if a 200 to the same request would have carried it"
 // validatorsOf200 are the fields a 206 or a 304 repeats from the 200 it
 // stands for, Date aside (which init adds).
 var validatorsOf200 = []Field{
-	{Name: headerCacheControl, Level: Must, Note: ifIn200},
-	{Name: headerContentLocation, Level: Must, Note: ifIn200},
-	{Name: headerETag, Level: Must, Note: ifIn200},
-	{Name: headerExpires, Level: Must, Note: ifIn200},
-	{Name: headerVary, Level: Must, Note: ifIn200},
+	{Name: HeaderCacheControl, Level: Must, Note: ifIn200},
+	{Name: HeaderContentLocation, Level: Must, Note: ifIn200},
+	{Name: HeaderETag, Level: Must, Note: ifIn200},
+	{Name: HeaderExpires, Level: Must, Note: ifIn200},
+	{Name: HeaderVary, Level: Must, Note: ifIn200},
 }
 
 const rfc9110 = "RFC 9110"
@@ -180,17 +176,17 @@ var table = []Status{
 	{Code: 101, Reason: "Switching Protocols", RFC: rfc9110, Section: "15.2.2", NoContent: true,
 		Fields: []Field{
 			{Name: HeaderUpgrade, Level: Must, Note: "the protocols switched to"},
-			{Name: headerConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
+			{Name: HeaderConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
 		}},
 	{Code: 103, Reason: "Early Hints", RFC: "RFC 8297", Section: "2", NoContent: true,
-		Fields: []Field{{Name: headerLink, Level: May, Note: "preload hints"}}},
+		Fields: []Field{{Name: HeaderLink, Level: May, Note: "preload hints"}}},
 
 	{Code: 200, Reason: "OK", RFC: rfc9110, Section: "15.3.1", Cacheable: true},
 	{Code: 201, Reason: "Created", RFC: rfc9110, Section: "15.3.2",
 		Fields: []Field{
 			{Name: HeaderLocation, Level: Should, Note: "the new resource; absent means the target URI"},
-			{Name: headerETag, Level: May, Note: "validator of the new representation"},
-			{Name: headerLastModified, Level: May, Note: "validator of the new representation"},
+			{Name: HeaderETag, Level: May, Note: "validator of the new representation"},
+			{Name: HeaderLastModified, Level: May, Note: "validator of the new representation"},
 		}},
 	{Code: 202, Reason: "Accepted", RFC: rfc9110, Section: "15.3.3"},
 	{Code: 203, Reason: "Non-Authoritative Information", RFC: rfc9110, Section: "15.3.4", Cacheable: true},
@@ -228,7 +224,7 @@ var table = []Status{
 	{Code: 407, Reason: "Proxy Authentication Required", RFC: rfc9110, Section: "15.5.8",
 		Fields: []Field{{Name: HeaderProxyAuthenticate, Level: Must, Note: "at least one challenge"}}},
 	{Code: 408, Reason: "Request Timeout", RFC: rfc9110, Section: "15.5.9",
-		Fields: []Field{{Name: headerConnection, Level: Should, Note: "close"}}},
+		Fields: []Field{{Name: HeaderConnection, Level: Should, Note: "close"}}},
 	{Code: 409, Reason: "Conflict", RFC: rfc9110, Section: "15.5.10"},
 	{Code: 410, Reason: "Gone", RFC: rfc9110, Section: "15.5.11", Cacheable: true},
 	{Code: 411, Reason: "Length Required", RFC: rfc9110, Section: "15.5.12"},
@@ -238,8 +234,8 @@ var table = []Status{
 	{Code: 414, Reason: "URI Too Long", RFC: rfc9110, Section: "15.5.15", Cacheable: true},
 	{Code: 415, Reason: "Unsupported Media Type", RFC: rfc9110, Section: "15.5.16",
 		Fields: []Field{
-			{Name: headerAccept, Level: May, Note: "the media types accepted (ought to, §15.5.16)"},
-			{Name: headerAcceptEncoding, Level: May, Note: "the content codings accepted (ought to, §12.5.3)"},
+			{Name: HeaderAccept, Level: May, Note: "the media types accepted (ought to, §15.5.16)"},
+			{Name: HeaderAcceptEncoding, Level: May, Note: "the content codings accepted (ought to, §12.5.3)"},
 		}},
 	{Code: 416, Reason: "Range Not Satisfiable", RFC: rfc9110, Section: "15.5.17",
 		Fields: []Field{{Name: HeaderContentRange, Level: Should, Note: "bytes */complete-length"}}},
@@ -250,14 +246,14 @@ var table = []Status{
 	{Code: 426, Reason: "Upgrade Required", RFC: rfc9110, Section: "15.5.22",
 		Fields: []Field{
 			{Name: HeaderUpgrade, Level: Must, Note: "the protocols required"},
-			{Name: headerConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
+			{Name: HeaderConnection, Level: Must, Note: `the "upgrade" option, with Upgrade (§7.8)`},
 		}},
 	{Code: 428, Reason: "Precondition Required", RFC: "RFC 6585", Section: "3"},
 	{Code: 429, Reason: "Too Many Requests", RFC: "RFC 6585", Section: "4",
 		Fields: []Field{{Name: HeaderRetryAfter, Level: May}}},
 	{Code: 431, Reason: "Request Header Fields Too Large", RFC: "RFC 6585", Section: "5"},
 	{Code: 451, Reason: "Unavailable For Legal Reasons", RFC: "RFC 7725", Section: "3", Cacheable: true,
-		Fields: []Field{{Name: headerLink, Level: Should, Note: `rel="blocked-by"`}}},
+		Fields: []Field{{Name: HeaderLink, Level: Should, Note: `rel="blocked-by"`}}},
 
 	{Code: 500, Reason: "Internal Server Error", RFC: rfc9110, Section: "15.6.1"},
 	{Code: 501, Reason: "Not Implemented", RFC: rfc9110, Section: "15.6.2", Cacheable: true},

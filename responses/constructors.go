@@ -23,9 +23,9 @@ func EarlyHints(link string, more ...string) (*Response, error) {
 	resp := newResponse(http.StatusEarlyHints)
 	for _, l := range append([]string{link}, more...) {
 		if !validLink(l) {
-			return nil, fieldError(headerLink, l, `not a link-value "<URI-reference>" with parameters`)
+			return nil, fieldError(HeaderLink, l, `not a link-value "<URI-reference>" with parameters`)
 		}
-		resp.header.Add(headerLink, l)
+		resp.header.Add(HeaderLink, l)
 	}
 	return resp, nil
 }
@@ -196,7 +196,7 @@ func ProxyAuthenticationRequired(challenge string, more ...string) (*Response, e
 // Connection: close, so that the connection is closed after it (§15.5.9).
 func RequestTimeout() *Response {
 	resp := newResponse(http.StatusRequestTimeout)
-	resp.header.Set(headerConnection, "close")
+	resp.header.Set(HeaderConnection, "close")
 	return resp
 }
 
@@ -260,7 +260,7 @@ func UpgradeRequired(protocol string, more ...string) (*Response, error) {
 	}
 	resp := newResponse(http.StatusUpgradeRequired)
 	resp.header.Set(HeaderUpgrade, strings.Join(protocols, ", "))
-	resp.header.Set(headerConnection, "upgrade")
+	resp.header.Set(HeaderConnection, "upgrade")
 	return resp, nil
 }
 
@@ -291,9 +291,9 @@ func UnavailableForLegalReasons(blockedBy string) (*Response, error) {
 		return resp, nil
 	}
 	if !ValidLocation(blockedBy) {
-		return nil, fieldError(headerLink, blockedBy, "not a URI-reference")
+		return nil, fieldError(HeaderLink, blockedBy, "not a URI-reference")
 	}
-	resp.header.Add(headerLink, "<"+blockedBy+`>; rel="blocked-by"`)
+	resp.header.Add(HeaderLink, "<"+blockedBy+`>; rel="blocked-by"`)
 	return resp, nil
 }
 

@@ -126,13 +126,13 @@ var managedFields = map[string]string{
 	"Content-Type":        "set from the content (WithBody)",
 	"Content-Length":      "set from the content when served",
 	"Transfer-Encoding":   "set from the content when served",
-	headerConnection:      "a connection option: RequestTimeout and UpgradeRequired set it",
+	HeaderConnection:      "a connection option: RequestTimeout and UpgradeRequired set it",
 	HeaderUpgrade:         "use UpgradeRequired",
 	HeaderLocation:        "use Created or a redirect constructor",
 	HeaderContentRange:    "use PartialContent or RangeNotSatisfiable",
 	HeaderAllow:           "use WithAllow or MethodNotAllowed",
 	HeaderRetryAfter:      "use WithRetryAfter or WithRetryAfterDate",
-	headerContentLocation: "use WithContentLocation",
+	HeaderContentLocation: "use WithContentLocation",
 }
 
 // WithHeader adds value to the field name, like http.Header.Add, and
@@ -171,9 +171,9 @@ func (resp *Response) WithHeader(name, value string) (*Response, error) {
 // partial-URI, with no fragment.
 func (resp *Response) WithContentLocation(uri string) (*Response, error) {
 	if uri == "" || !ValidLocation(uri) || strings.IndexByte(uri, '#') >= 0 {
-		return nil, fieldError(headerContentLocation, uri, "not an absolute or partial URI")
+		return nil, fieldError(HeaderContentLocation, uri, "not an absolute or partial URI")
 	}
-	resp.header.Set(headerContentLocation, uri)
+	resp.header.Set(HeaderContentLocation, uri)
 	return resp, nil
 }
 
@@ -298,7 +298,7 @@ func (resp *Response) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// Upgrade, the response is malformed (RFC 9113 §8.2.2, RFC 9114
 		// §4.2), and Go's HTTP/2 server strips only Connection.
 		delete(h, HeaderUpgrade)
-		delete(h, headerConnection)
+		delete(h, HeaderConnection)
 	}
 	code := resp.code
 	method, _ := requestInfo(r)
@@ -366,7 +366,7 @@ func writeBodiless(w http.ResponseWriter, code int) {
 // AddVary adds token to the Vary field of h, unless Vary lists it or "*"
 // already.
 func AddVary(h http.Header, token string) {
-	for _, v := range h[headerVary] {
+	for _, v := range h[HeaderVary] {
 		for v != "" {
 			var member string
 			member, v = nextMember(v)
@@ -376,5 +376,5 @@ func AddVary(h http.Header, token string) {
 			}
 		}
 	}
-	h.Add(headerVary, token)
+	h.Add(HeaderVary, token)
 }
