@@ -319,3 +319,22 @@ func checkInterim(t *testing.T, what string, got, stock []interimResponse) {
 		}
 	}
 }
+
+// TestRuleCaseOn checks how a case's per-protocol outcome is chosen.
+func TestRuleCaseOn(t *testing.T) {
+	c := ruleCase{action: enforced, want: expect{status: 426},
+		over: map[string]outcome{protoH2: {action: reported, want: expect{absent: []string{"Upgrade"}}}, protoH3: {}}}
+	for _, tt := range []struct {
+		proto, action string
+		status        int
+		absent        int
+	}{{protoH1, enforced, 426, 0}, {protoH2C, enforced, 426, 0}, {protoH2, reported, 0, 1}, {protoH3, "", 0, 0}} {
+		action, want := c.on(tt.proto)
+		if action != tt.action || want.status != tt.status || len(want.absent) != tt.absent {
+			t.Errorf("on(%s) = %q %+v, want %q, status %d, %d absent", tt.proto, action, want, tt.action, tt.status, tt.absent)
+		}
+	}
+	if (expect{malformed: true}).asStock() {
+		t.Error("an expectation of a malformed response counts as stock")
+	}
+}

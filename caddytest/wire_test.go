@@ -448,6 +448,20 @@ func TestParseH1Response(t *testing.T) {
 			t.Errorf("parseH1Response(%q) succeeded, want an error", bad)
 		}
 	}
+	// The HTTP/1.0 client takes either version, and 1xx responses.
+	for _, raw := range []string{
+		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+		"HTTP/1.0 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\n\r\nok",
+	} {
+		got, err := parseHTTP1Response([]byte(raw), "GET", protoH10, "HTTP/1.0", "HTTP/1.1")
+		if err != nil || got.status != 200 || string(got.body) != "ok" || got.proto != protoH10 {
+			t.Errorf("parseHTTP1Response(%q) for HTTP/1.0 = %+v, %v; want 200 \"ok\"", raw, got, err)
+		}
+	}
+	if got, _ := parseHTTP1Response([]byte("HTTP/1.0 103 Early Hints\r\n\r\nHTTP/1.0 204 No Content\r\n\r\n"), "GET", protoH10, "HTTP/1.0"); got == nil ||
+		len(got.interim) != 1 || got.version != "HTTP/1.0" {
+		t.Errorf("an HTTP/1.0 client's 103: %+v, want one interim response and version HTTP/1.0", got)
+	}
 }
 
 func canonical(field string) string { return textproto.CanonicalMIMEHeaderKey(field) }
