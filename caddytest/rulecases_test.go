@@ -272,7 +272,7 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 			keys[k] = true
 		}
 		for _, k := range sortedKeys(keys) {
-			if !skip[k] && !slices.Equal(got.header[k], stock.header[k]) {
+			if !skip[k] && !slices.Equal(got.header[k], stock.header[k]) && !inventedByQUIC(k, got, stock) {
 				t.Errorf("%s: %s = %q, want %q as stock Caddy sends", what, k, got.header[k], stock.header[k])
 			}
 		}
@@ -292,6 +292,17 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 	if want.check != nil {
 		want.check(t, what, got)
 	}
+}
+
+// inventedByQUIC tells whether field k is the Content-Length: 0 that
+// quic-go's HTTP/3 server adds to a 204 or 304 whose head it has not sent
+// yet (RFC 9110 §8.6 forbids it on a 204, and on a 304 it states a length
+// nobody knows), which got lacks: normalize may drop it in any mode.
+// TestProtocolFramingOverH3 requires it of the default setup.
+func inventedByQUIC(k string, got, stock *wireResponse) bool {
+	return got.proto == protoH3 && k == "Content-Length" && len(got.header[k]) == 0 &&
+		(stock.status == http.StatusNoContent || stock.status == http.StatusNotModified) &&
+		slices.Equal(stock.header[k], []string{"0"})
 }
 
 func validHTTPDate(s string) bool {
