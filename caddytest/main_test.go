@@ -34,6 +34,9 @@
 //   - rulecases_test.go: the runner every per-rule table goes through.
 //   - rules_*_test.go: one table-driven test per rule, each case over
 //     HTTP/1.1, h2, h2c and h3.
+//   - rules_protocol_test.go: what only some protocols must get right
+//     (426 over h2/h3, 1xx to HTTP/1.0, 304 without Content-Type,
+//     framing fields quic-go's HTTP/3 server adds).
 //   - streaming_test.go: SSE, WebSocket, 103 Early Hints, 64 MiB bodies.
 //   - metrics_test.go: the violation counters, before and after a reload.
 //   - badconfig_test.go: configurations that must be refused.

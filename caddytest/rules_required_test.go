@@ -103,21 +103,26 @@ func TestRuleProxyAuthenticateMissing(t *testing.T) {
 }
 
 func TestRuleUpgradeMissing(t *testing.T) {
+	upgraded := expect{status: 426, header: map[string]string{"Upgrade": "websocket"},
+		ignore: []string{"Connection"}, check: connectionOptions("upgrade", "close")}
+	reportedOnly := outcome{action: reported, want: expect{status: 426, absent: []string{"Upgrade"}}}
+	upgradeOnlyReported := map[string]outcome{protoH2: reportedOnly, protoH2C: reportedOnly, protoH3: reportedOnly}
 	runRuleTable(t, ruleTable{
 		rule:     "upgrade-missing",
 		settings: []string{"upgrade websocket"},
 		extra:    []route{unconfigured},
 		cases: []ruleCase{
-			// Only over HTTP/1.1 for now: over h2, h2c and h3 an Upgrade
+			// Over HTTP/1.1 the added Upgrade comes with the "upgrade"
+			// connection option (RFC 9110 §7.8), next to the "close"
+			// the raw client asked for. Over h2, h2c and h3 an Upgrade
 			// field makes the response malformed (RFC 9113 §8.2.2, RFC
-			// 9114 §4.2), and the rule may only report there
-			// (rules_protocol_test.go).
-			{name: "426-no-upgrade", action: enforced, protos: []string{protoH1},
+			// 9114 §4.2): the rule only reports there.
+			{name: "426-no-upgrade", action: enforced,
 				upstream: noContent("HTTP/1.1 426 Upgrade Required"),
-				want:     expect{status: 426, header: map[string]string{"Upgrade": "websocket"}}},
-			{name: "426-respond-no-upgrade", action: enforced, protos: []string{protoH1},
+				want:     upgraded, over: upgradeOnlyReported},
+			{name: "426-respond-no-upgrade", action: enforced,
 				fixture: dateLine + "respond 426",
-				want:    expect{status: 426, header: map[string]string{"Upgrade": "websocket"}}},
+				want:    upgraded, over: upgradeOnlyReported},
 			{name: "426-no-upgrade-unconfigured", route: unconfigured.name, action: reported,
 				fixture: dateLine + "respond 426",
 				want:    expect{status: 426, absent: []string{"Upgrade"}}},
