@@ -9,19 +9,31 @@ import (
 )
 
 // globalOptions is the global block every test config starts with: the
-// harness's ports, no trust store changes, instant shutdown of the old
-// config on reload, and h2c next to HTTP/1.1 on the plain HTTP port.
+// harness's ports, no trust store changes (the TLS site's certificate
+// comes from Caddy's internal CA: tls internal), no HTTP->HTTPS
+// redirects (the plain port serves the same site), instant shutdown of
+// the old config on reload, HTTP/1.1, h2 and h3 on the HTTPS port (the
+// first servers block that matches a server applies), and h2c next to
+// HTTP/1.1 on every other.
 const globalOptions = `{
 	admin ` + adminAddr + `
 	http_port 9080
 	https_port 9443
 	skip_install_trust
+	auto_https disable_redirects
 	grace_period 1ns
+	servers :9443 {
+		protocols h1 h2 h3
+	}
 	servers {
 		protocols h1 h2c
 	}
 }
 `
+
+// tlsSite is the address of the TLS site: the port of tlsSiteAddr,
+// named tlsHost.
+const tlsSite = tlsHost + ":9443"
 
 // route is one path prefix of the test site: requests for /<name>/x reach
 // its handlers as /x.
@@ -42,7 +54,9 @@ type fixture struct {
 
 // siteConfig builds a Caddyfile: the global block, and a site on :9080
 // whose routes each strip their prefix, run normalize (or not), the
-// fixtures, and reverse_proxy to the upstream.
+// fixtures, and reverse_proxy to the upstream; and the same site, route
+// for route, on localhost:9443 with tls internal, so that every request
+// can be made over HTTP/1.1, h2c, h2 and h3.
 type siteConfig struct {
 	upstream string
 	routes   []route
@@ -57,21 +71,28 @@ func (c siteConfig) String() string {
 	var b strings.Builder
 	b.WriteString(globalOptions)
 	b.WriteString("\n:9080 {\n")
+	c.writeRoutes(&b)
+	b.WriteString("}\n")
+	b.WriteString("\n" + tlsSite + " {\n\ttls internal\n")
+	c.writeRoutes(&b)
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func (c siteConfig) writeRoutes(b *strings.Builder) {
 	for _, r := range c.routes {
-		fmt.Fprintf(&b, "\troute /%s/* {\n\t\turi strip_prefix /%s\n", r.name, r.name)
+		fmt.Fprintf(b, "\troute /%s/* {\n\t\turi strip_prefix /%s\n", r.name, r.name)
 		if r.normalize != nil {
-			writeNormalize(&b, "\t\t", *r.normalize)
+			writeNormalize(b, "\t\t", *r.normalize)
 		}
 		for _, f := range c.fixtures {
-			fmt.Fprintf(&b, "\t\troute %s {\n%s\t\t}\n", f.path, indent(f.handler, "\t\t\t"))
+			fmt.Fprintf(b, "\t\troute %s {\n%s\t\t}\n", f.path, indent(f.handler, "\t\t\t"))
 		}
 		if c.upstream != "" {
-			fmt.Fprintf(&b, "\t\treverse_proxy %s\n", c.upstream)
+			fmt.Fprintf(b, "\t\treverse_proxy %s\n", c.upstream)
 		}
 		b.WriteString("\t}\n")
 	}
-	b.WriteString("}\n")
-	return b.String()
 }
 
 // writeNormalize writes the directive, with a block only if it has lines.
@@ -107,6 +128,11 @@ func startCaddy(t *testing.T, cfg string) *harness.Tester {
 	if t.Failed() {
 		t.Fatalf("could not load the config:\n%s", cfg)
 	}
+	// The old servers' connections are gone with them.
+	closeTLSClients()
+	if strings.Contains(cfg, "\n"+tlsSite+" {") {
+		waitTLS(t)
+	}
 	return tester
 }
 
@@ -123,13 +149,18 @@ func TestSiteConfigString(t *testing.T) {
 	}.String()
 	for _, want := range []string{
 		"\tadmin localhost:2999\n",
-		"\t\tprotocols h1 h2c\n",
+		"\tservers :9443 {\n\t\tprotocols h1 h2 h3\n\t}\n\tservers {\n\t\tprotocols h1 h2c\n\t}\n",
 		"\troute /stock/* {\n\t\turi strip_prefix /stock\n\t\troute /r {\n\t\t\trespond 204\n\t\t}\n\t\treverse_proxy 127.0.0.1:1234\n\t}\n",
 		"\t\tnormalize {\n\t\t\tallow GET HEAD\n\t\t\tmode enforce\n\t\t}\n",
 		"\t\turi strip_prefix /bare\n\t\tnormalize\n",
+		"\nlocalhost:9443 {\n\ttls internal\n\troute /stock/* {\n",
 	} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("config lacks %q:\n%s", want, cfg)
 		}
+	}
+	// Both sites hold every route.
+	if n := strings.Count(cfg, "\troute /enforce/* {\n"); n != 2 {
+		t.Errorf("the enforce route is in %d sites, want 2:\n%s", n, cfg)
 	}
 }

@@ -2,7 +2,8 @@
 // Caddy (started in-process by Caddy's own caddytest harness) with the
 // normalize handler in front of reverse_proxy or respond, misbehaving
 // upstreams that write exact bytes, and clients that read what goes over
-// the wire, over HTTP/1.1 and h2c.
+// the wire, over HTTP/1.1, HTTP/2 over TLS, h2c and HTTP/3 (and HTTP/1.0
+// where a test asks for it).
 //
 // # Running
 //
@@ -14,19 +15,28 @@
 //
 // The first build compiles Caddy and takes a few minutes; later ones are
 // cached. The tests need these local ports free: 2999 (Caddy's admin API),
-// 9080 (the site, HTTP/1.1 and h2c) and 9443. One Caddy runs per test
-// process, so no test here is parallel.
+// 9080 (the site, HTTP/1.1 and h2c) and 9443 (the same site over TLS with
+// a certificate from Caddy's internal CA: HTTP/1.1 and h2 on TCP, HTTP/3
+// on UDP). One Caddy runs per test process, so no test here is parallel.
 //
 // # Layout
 //
 //   - rawupstream_test.go: a TCP upstream that answers with exact bytes.
-//   - wire_test.go: a raw HTTP/1.1 client and an h2c client that report
-//     what a client sees (status, fields as sent, body bytes, 1xx).
+//   - wire_test.go: a raw HTTP/1.1 (and HTTP/1.0) client and an h2c
+//     client that report what a client sees (status, fields as sent,
+//     body bytes, 1xx); HTTP/2 and HTTP/3 responses that carry
+//     connection-specific fields are errors, as for any real client.
+//   - tlsclients_test.go: the HTTP/2-over-TLS and HTTP/3 clients,
+//     shared across tests.
 //   - config_test.go: the Caddyfile builder (global block, routes with and
 //     without normalize, fixtures answered by respond).
 //   - counters_test.go: readers for /normalize/report and /metrics.
 //   - rulecases_test.go: the runner every per-rule table goes through.
-//   - rules_*_test.go: one table-driven test per rule.
+//   - rules_*_test.go: one table-driven test per rule, each case over
+//     HTTP/1.1, h2, h2c and h3.
+//   - rules_protocol_test.go: what only some protocols must get right
+//     (426 over h2/h3, 1xx to HTTP/1.0, 304 without Content-Type,
+//     framing fields quic-go's HTTP/3 server adds).
 //   - streaming_test.go: SSE, WebSocket, 103 Early Hints, 64 MiB bodies.
 //   - metrics_test.go: the violation counters, before and after a reload.
 //   - badconfig_test.go: configurations that must be refused.
@@ -58,6 +68,9 @@ const (
 	adminAddr = "localhost:2999"
 	// siteAddr is where the test site listens, HTTP/1.1 and h2c.
 	siteAddr = "127.0.0.1:9080"
+	// tlsSiteAddr is where the same site listens over TLS, as
+	// localhost: HTTP/1.1 and HTTP/2 on TCP, HTTP/3 on UDP.
+	tlsSiteAddr = "127.0.0.1:9443"
 	// fixedDate is the valid Date every fixture sends unless the test is
 	// about Date, so that no response trips date-invalid by accident.
 	fixedDate = "Mon, 02 Jan 2006 15:04:05 GMT"

@@ -127,6 +127,7 @@ func closeIdleClients() {
 	if tr, ok := http.DefaultTransport.(*http.Transport); ok {
 		tr.CloseIdleConnections()
 	}
+	closeTLSClients()
 }
 
 // goroutineBaseline returns the number of goroutines once it has

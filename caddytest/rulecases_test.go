@@ -2,6 +2,7 @@ package caddytest
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -22,8 +23,15 @@ import (
 // the case's action; out of /report/ and /rulereport/ exactly as stock
 // Caddy sends it and count one "reported"; out of /off/ as stock and count
 // nothing. A correct response must come out of every route as stock
-// Caddy sends it and count nothing. Every case runs over HTTP/1.1 (raw
-// bytes) and h2c.
+// Caddy sends it and count nothing.
+//
+// Every case runs over HTTP/1.1 (raw bytes), HTTP/2 over TLS, h2c and
+// HTTP/3, as subtests named by protocol (TestRuleX/<case>/h2), each
+// compared with what stock Caddy sends over the same protocol: the
+// differences between Go's servers (the HTTP/1 server drops
+// Content-Type from a 304, the HTTP/2 one does not; framing fields) need
+// no saying. Where the rule's outcome itself differs by protocol, the
+// case says so in over: its action and want for the protocols it names.
 type ruleTable struct {
 	rule     string
 	settings []string // normalize sub-directives of the standard routes
@@ -51,8 +59,26 @@ type ruleCase struct {
 	// want is what the client must see from the route (for a correct
 	// response, from every route).
 	want expect
-	// protos restricts the protocols; nil means all.
+	// over replaces action and want for the protocols it names: what
+	// the route counts and what a client of that protocol must see.
+	over map[string]outcome
+	// protos restricts the protocols; nil means everyProto. HTTP/1.0
+	// (protoH10) runs only where a case names it.
 	protos []string
+}
+
+// outcome is a case's action and want over one protocol.
+type outcome struct {
+	action string
+	want   expect
+}
+
+// on returns the case's action and want over proto.
+func (c ruleCase) on(proto string) (string, expect) {
+	if o, ok := c.over[proto]; ok {
+		return o.action, o.want
+	}
+	return c.action, c.want
 }
 
 // expect describes a response relative to what stock Caddy sends for the
@@ -67,6 +93,10 @@ type expect struct {
 	// listed here and check are compared, nothing with stock.
 	generated bool
 	check     func(t *testing.T, what string, got *wireResponse)
+	// malformed: the client must refuse the response (an HTTP/2 or
+	// HTTP/3 message with a connection-specific field, say), whatever
+	// stock Caddy sends.
+	malformed bool
 }
 
 func str(s string) *string { return &s }
@@ -107,7 +137,7 @@ func runRuleTable(t *testing.T, tbl ruleTable) {
 		t.Run(c.name, func(t *testing.T) {
 			protos := c.protos
 			if protos == nil {
-				protos = allProtos
+				protos = everyProto
 			}
 			for _, proto := range protos {
 				t.Run(proto, func(t *testing.T) { runRuleCase(t, tbl.rule, proto, up, c) })
@@ -117,6 +147,7 @@ func runRuleTable(t *testing.T, tbl ruleTable) {
 }
 
 func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) {
+	action, wanted := c.on(proto)
 	req := func(route string) request {
 		return request{method: c.method, path: "/" + route + "/" + c.name, header: c.reqHeader}
 	}
@@ -144,9 +175,14 @@ func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) 
 			t.Errorf("%s: the upstream was asked %d times, want once", label(route), up.Hits("/"+c.name)-hits)
 		}
 		switch {
+		case want.malformed && err == nil:
+			t.Errorf("%s: the client read a response (status %d, header %v) it must refuse as malformed", label(route), got.status, got.header)
+		case want.malformed && !errors.Is(err, errMalformed):
+			t.Errorf("%s: %v; want the client to refuse a malformed response", label(route), err)
+		case want.malformed:
 		case err == nil:
 			checkResponse(t, label(route), got, stock, want)
-		case stockErr != nil && (want.asStock() || c.action == ""):
+		case stockErr != nil && (want.asStock() || action == ""):
 			// Passed on as stock Caddy passes it: the same failure.
 		default:
 			t.Errorf("%s: %v", label(route), err)
@@ -159,10 +195,10 @@ func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) 
 		route = defaultRoute
 	}
 	var count delta
-	if c.action != "" {
-		count = oneViolation(rule, c.action)
+	if action != "" {
+		count = oneViolation(rule, action)
 	}
-	check(route, c.want, count)
+	check(route, wanted, count)
 	if c.route != "" {
 		return
 	}
@@ -175,16 +211,19 @@ func runRuleCase(t *testing.T, rule, proto string, up *rawUpstream, c ruleCase) 
 		{"rulereport", oneViolation(rule, reported)},
 		{"off", nil},
 	} {
-		if c.action == "" {
-			check(variant.route, c.want, nil)
-		} else {
+		switch {
+		case action == "":
+			check(variant.route, wanted, nil)
+		case stockErr != nil:
+			check(variant.route, expect{malformed: errors.Is(stockErr, errMalformed)}, variant.count)
+		default:
 			check(variant.route, expect{}, variant.count)
 		}
 	}
 }
 
 func (e expect) asStock() bool {
-	return e.status == 0 && e.header == nil && e.absent == nil && e.body == nil && !e.generated && e.check == nil
+	return e.status == 0 && e.header == nil && e.absent == nil && e.body == nil && !e.generated && e.check == nil && !e.malformed
 }
 
 // checkResponse compares got with want and, for all want leaves out, with
@@ -233,7 +272,7 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 			keys[k] = true
 		}
 		for _, k := range sortedKeys(keys) {
-			if !skip[k] && !slices.Equal(got.header[k], stock.header[k]) {
+			if !skip[k] && !slices.Equal(got.header[k], stock.header[k]) && !inventedByQUIC(k, got, stock) {
 				t.Errorf("%s: %s = %q, want %q as stock Caddy sends", what, k, got.header[k], stock.header[k])
 			}
 		}
@@ -253,6 +292,17 @@ func checkResponse(t *testing.T, what string, got, stock *wireResponse, want exp
 	if want.check != nil {
 		want.check(t, what, got)
 	}
+}
+
+// inventedByQUIC tells whether field k is the Content-Length: 0 that
+// quic-go's HTTP/3 server adds to a 204 or 304 whose head it has not sent
+// yet (RFC 9110 §8.6 forbids it on a 204, and on a 304 it states a length
+// nobody knows), which got lacks: normalize may drop it in any mode.
+// TestProtocolFramingOverH3 requires it of the default setup.
+func inventedByQUIC(k string, got, stock *wireResponse) bool {
+	return got.proto == protoH3 && k == "Content-Length" && len(got.header[k]) == 0 &&
+		(stock.status == http.StatusNoContent || stock.status == http.StatusNotModified) &&
+		slices.Equal(stock.header[k], []string{"0"})
 }
 
 func validHTTPDate(s string) bool {
@@ -278,5 +328,24 @@ func checkInterim(t *testing.T, what string, got, stock []interimResponse) {
 		if got[i].status != stock[i].status || fmt.Sprint(g) != fmt.Sprint(s) {
 			t.Errorf("%s: interim response %d %v, want %d %v as stock Caddy sends", what, got[i].status, got[i].header, stock[i].status, stock[i].header)
 		}
+	}
+}
+
+// TestRuleCaseOn checks how a case's per-protocol outcome is chosen.
+func TestRuleCaseOn(t *testing.T) {
+	c := ruleCase{action: enforced, want: expect{status: 426},
+		over: map[string]outcome{protoH2: {action: reported, want: expect{absent: []string{"Upgrade"}}}, protoH3: {}}}
+	for _, tt := range []struct {
+		proto, action string
+		status        int
+		absent        int
+	}{{protoH1, enforced, 426, 0}, {protoH2C, enforced, 426, 0}, {protoH2, reported, 0, 1}, {protoH3, "", 0, 0}} {
+		action, want := c.on(tt.proto)
+		if action != tt.action || want.status != tt.status || len(want.absent) != tt.absent {
+			t.Errorf("on(%s) = %q %+v, want %q, status %d, %d absent", tt.proto, action, want, tt.action, tt.status, tt.absent)
+		}
+	}
+	if (expect{malformed: true}).asStock() {
+		t.Error("an expectation of a malformed response counts as stock")
 	}
 }

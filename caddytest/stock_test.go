@@ -36,7 +36,7 @@ func TestStockCaddyPassesDefects(t *testing.T) {
 	}
 	startCaddy(t, siteConfig{upstream: up.Addr(), routes: []route{{name: "stock"}}}.String())
 	for _, c := range cases {
-		for _, proto := range allProtos {
+		for _, proto := range everyProto {
 			t.Run(c.name+"/"+proto, func(t *testing.T) {
 				got := fetch(t, proto, request{path: "/stock/" + c.name})
 				checkResponse(t, "stock "+c.name, got, got, expect{status: c.status, header: c.header, absent: c.absent, body: str(c.body)})

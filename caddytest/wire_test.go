@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/textproto"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,13 +19,23 @@ import (
 	"time"
 )
 
-// The two ways every rule case is fetched.
+// The protocols a client fetches with (tryFetch), named as the subtests
+// that run over them are.
 const (
-	protoH1  = "h1"  // HTTP/1.1 over a raw TCP connection
-	protoH2C = "h2c" // HTTP/2 without TLS, Go's client
+	protoH1  = "h1"   // HTTP/1.1 over a raw TCP connection (siteAddr)
+	protoH2  = "h2"   // HTTP/2 over TLS, Go's client (tlsSiteAddr)
+	protoH2C = "h2c"  // HTTP/2 without TLS, Go's client (siteAddr)
+	protoH3  = "h3"   // HTTP/3 over QUIC, quic-go's client (tlsSiteAddr)
+	protoH10 = "h1.0" // HTTP/1.0 over a raw TCP connection (siteAddr)
 )
 
+// allProtos are the protocols of the plain HTTP port, which every helper
+// of the failure and client tests can drive.
 var allProtos = []string{protoH1, protoH2C}
+
+// everyProto are the protocols every rule case runs over: what a real
+// client of each receives.
+var everyProto = []string{protoH1, protoH2, protoH2C, protoH3}
 
 // wireResponse is what a client saw.
 type wireResponse struct {
@@ -37,6 +48,8 @@ type wireResponse struct {
 	// framing delimits it: bytes a client would take for the next response.
 	extra []byte
 	raw   []byte // h1 only: everything read from the connection
+	// version is the HTTP-version of the status line (h1 and h1.0).
+	version string
 }
 
 type interimResponse struct {
@@ -73,8 +86,14 @@ func tryFetch(proto string, req request) (*wireResponse, error) {
 	switch proto {
 	case protoH1:
 		return fetchH1(req)
+	case protoH2:
+		return fetchH2(req)
 	case protoH2C:
 		return fetchH2C(req)
+	case protoH3:
+		return fetchH3(req)
+	case protoH10:
+		return fetchH10(req)
 	}
 	return nil, fmt.Errorf("unknown protocol %q", proto)
 }
@@ -87,6 +106,21 @@ func fetchH1(req request) (*wireResponse, error) {
 
 // fetchH1With is fetchH1 over a connection that d dials.
 func fetchH1With(d *net.Dialer, req request) (*wireResponse, error) {
+	return fetchRaw(d, protoH1, req)
+}
+
+// fetchH10 sends req as an HTTP/1.0 request (no Connection field: an
+// HTTP/1.0 connection closes after the response) over a fresh TCP
+// connection and parses what comes back until EOF. The response may
+// carry HTTP/1.0 or HTTP/1.1 in its status line (RFC 9110 §6.2).
+func fetchH10(req request) (*wireResponse, error) {
+	return fetchRaw(&net.Dialer{Timeout: ioTimeout}, protoH10, req)
+}
+
+// fetchRaw writes req over a connection d dials, as HTTP/1.1 (asking
+// Caddy to close the connection after the response) or HTTP/1.0, reads
+// everything until EOF and parses it.
+func fetchRaw(d *net.Dialer, proto string, req request) (*wireResponse, error) {
 	conn, err := d.Dial("tcp", siteAddr)
 	if err != nil {
 		return nil, err
@@ -94,7 +128,11 @@ func fetchH1With(d *net.Dialer, req request) (*wireResponse, error) {
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(ioTimeout))
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: localhost:9080\r\nConnection: close\r\n", req.verb(), req.path)
+	if proto == protoH10 {
+		fmt.Fprintf(&b, "%s %s HTTP/1.0\r\nHost: localhost:9080\r\n", req.verb(), req.path)
+	} else {
+		fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: localhost:9080\r\nConnection: close\r\n", req.verb(), req.path)
+	}
 	for _, k := range sortedKeys(req.header) {
 		fmt.Fprintf(&b, "%s: %s\r\n", k, req.header[k])
 	}
@@ -106,7 +144,12 @@ func fetchH1With(d *net.Dialer, req request) (*wireResponse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading response: %w (got %q)", err, raw)
 	}
-	resp, err := parseH1Response(raw, req.verb())
+	var resp *wireResponse
+	if proto == protoH10 {
+		resp, err = parseHTTP1Response(raw, req.verb(), protoH10, "HTTP/1.0", "HTTP/1.1")
+	} else {
+		resp, err = parseH1Response(raw, req.verb())
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w; raw response: %q", err, raw)
 	}
@@ -117,10 +160,16 @@ func fetchH1With(d *net.Dialer, req request) (*wireResponse, error) {
 // method: any 1xx interim responses, then the final one, framed by the
 // rules of RFC 9112 §6.3.
 func parseH1Response(raw []byte, method string) (*wireResponse, error) {
-	resp := &wireResponse{proto: protoH1, raw: raw}
+	return parseHTTP1Response(raw, method, protoH1, "HTTP/1.1")
+}
+
+// parseHTTP1Response is parseH1Response for a client of proto, which
+// accepts the status lines of the given HTTP-versions.
+func parseHTTP1Response(raw []byte, method, proto string, versions ...string) (*wireResponse, error) {
+	resp := &wireResponse{proto: proto, raw: raw}
 	rest := raw
 	for {
-		status, header, after, err := parseH1Head(rest)
+		version, status, header, after, err := parseHTTP1Head(rest, versions...)
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +178,7 @@ func parseH1Response(raw []byte, method string) (*wireResponse, error) {
 			resp.interim = append(resp.interim, interimResponse{status, header})
 			continue
 		}
-		resp.status, resp.header = status, header
+		resp.status, resp.header, resp.version = status, header, version
 		break
 	}
 	switch {
@@ -158,31 +207,38 @@ func parseH1Response(raw []byte, method string) (*wireResponse, error) {
 	return resp, nil
 }
 
-// parseH1Head parses one status line and header section.
+// parseH1Head parses one HTTP/1.1 status line and header section.
 func parseH1Head(raw []byte) (status int, header http.Header, rest []byte, err error) {
+	_, status, header, rest, err = parseHTTP1Head(raw, "HTTP/1.1")
+	return status, header, rest, err
+}
+
+// parseHTTP1Head parses one status line, whose HTTP-version must be one
+// of versions, and header section.
+func parseHTTP1Head(raw []byte, versions ...string) (version string, status int, header http.Header, rest []byte, err error) {
 	end := bytes.Index(raw, []byte("\r\n\r\n"))
 	if end < 0 {
-		return 0, nil, nil, errors.New("no end of header section")
+		return "", 0, nil, nil, errors.New("no end of header section")
 	}
 	lines := strings.Split(string(raw[:end]), "\r\n")
 	rest = raw[end+4:]
 	parts := strings.SplitN(lines[0], " ", 3)
-	if len(parts) < 2 || parts[0] != "HTTP/1.1" || len(parts[1]) != 3 {
-		return 0, nil, nil, fmt.Errorf("bad status line %q", lines[0])
+	if len(parts) < 2 || !slices.Contains(versions, parts[0]) || len(parts[1]) != 3 {
+		return "", 0, nil, nil, fmt.Errorf("bad status line %q", lines[0])
 	}
 	if status, err = strconv.Atoi(parts[1]); err != nil {
-		return 0, nil, nil, fmt.Errorf("bad status line %q", lines[0])
+		return "", 0, nil, nil, fmt.Errorf("bad status line %q", lines[0])
 	}
 	header = http.Header{}
 	for _, line := range lines[1:] {
 		name, value, ok := strings.Cut(line, ":")
 		if !ok || name == "" || strings.TrimSpace(name) != name {
-			return 0, nil, nil, fmt.Errorf("bad header line %q", line)
+			return "", 0, nil, nil, fmt.Errorf("bad header line %q", line)
 		}
 		key := textproto.CanonicalMIMEHeaderKey(name)
 		header[key] = append(header[key], strings.Trim(value, " \t"))
 	}
-	return status, header, rest, nil
+	return parts[0], status, header, rest, nil
 }
 
 // dechunk decodes a chunked body and returns what follows it.
@@ -262,7 +318,16 @@ func transportFor(proto string) *http.Transport {
 func fetchH2C(req request) (*wireResponse, error) {
 	tr := h2cTransport()
 	defer tr.CloseIdleConnections()
-	resp := &wireResponse{proto: protoH2C}
+	return roundTrip(tr, protoH2C, "http://"+siteAddr, "localhost:9080", req)
+}
+
+// roundTrip sends req through rt to base (scheme and address) with the
+// given Host, and returns what came back: the 1xx responses as the
+// client trace saw them, the final head, and the body. A response that
+// RFC 9113 §8.2.2 (HTTP/2) or RFC 9114 §4.2 (HTTP/3) calls malformed is
+// an error, as it is for every conformant client (curl: PROTOCOL_ERROR).
+func roundTrip(rt http.RoundTripper, proto, base, host string, req request) (*wireResponse, error) {
+	resp := &wireResponse{proto: proto}
 	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 	defer cancel()
 	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
@@ -271,31 +336,74 @@ func fetchH2C(req request) (*wireResponse, error) {
 			return nil
 		},
 	})
-	hr, err := http.NewRequestWithContext(ctx, req.verb(), "http://"+siteAddr+req.path, nil)
+	hr, err := http.NewRequestWithContext(ctx, req.verb(), base+req.path, nil)
 	if err != nil {
 		return nil, err
 	}
-	hr.Host = "localhost:9080"
+	hr.Host = host
 	for k, v := range req.header {
 		hr.Header.Set(k, v)
 	}
 	client := &http.Client{
-		Transport:     tr,
+		Transport:     rt,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	res, err := client.Do(hr)
 	if err != nil {
+		if refusedAsMalformed(err) {
+			return nil, fmt.Errorf("%w: %w", errMalformed, err)
+		}
 		return nil, err
 	}
 	defer res.Body.Close()
-	if res.ProtoMajor != 2 {
-		return nil, fmt.Errorf("got %s, want HTTP/2", res.Proto)
+	want := map[string]int{protoH2: 2, protoH2C: 2, protoH3: 3}[proto]
+	if res.ProtoMajor != want {
+		return nil, fmt.Errorf("got %s, want HTTP/%d", res.Proto, want)
+	}
+	for _, ir := range resp.interim {
+		if err := connectionSpecific(ir.header); err != nil {
+			return nil, fmt.Errorf("interim %d: %w", ir.status, err)
+		}
+	}
+	if err := connectionSpecific(res.Header); err != nil {
+		return nil, fmt.Errorf("status %d: %w", res.StatusCode, err)
 	}
 	resp.status, resp.header = res.StatusCode, res.Header
 	if resp.body, err = io.ReadAll(res.Body); err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
 	}
 	return resp, nil
+}
+
+// connectionSpecificFields may not appear in an HTTP/2 or HTTP/3 message
+// (RFC 9113 §8.2.2, RFC 9114 §4.2): a response that carries one is
+// malformed. Go's HTTP/2 client does not check it; nghttp2 (curl) and
+// quic-go's HTTP/3 client do.
+var connectionSpecificFields = []string{"Connection", "Keep-Alive", "Proxy-Connection", "Transfer-Encoding", "Upgrade"}
+
+// errMalformed marks a response the client had to refuse.
+var errMalformed = errors.New("malformed response")
+
+// refusedAsMalformed tells whether err is a client's refusal of a
+// malformed response: Go's HTTP/2 client resets the stream with
+// PROTOCOL_ERROR, quic-go's HTTP/3 client names the invalid field.
+func refusedAsMalformed(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"PROTOCOL_ERROR", "invalid header field", "invalid TE header", "malformed"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func connectionSpecific(h http.Header) error {
+	for _, k := range connectionSpecificFields {
+		if v, ok := h[k]; ok {
+			return fmt.Errorf("%w: connection-specific field %s %q (RFC 9113 §8.2.2, RFC 9114 §4.2)", errMalformed, k, v)
+		}
+	}
+	return nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -339,6 +447,20 @@ func TestParseH1Response(t *testing.T) {
 		if _, err := parseH1Response([]byte(bad), "GET"); err == nil {
 			t.Errorf("parseH1Response(%q) succeeded, want an error", bad)
 		}
+	}
+	// The HTTP/1.0 client takes either version, and 1xx responses.
+	for _, raw := range []string{
+		"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+		"HTTP/1.0 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\n\r\nok",
+	} {
+		got, err := parseHTTP1Response([]byte(raw), "GET", protoH10, "HTTP/1.0", "HTTP/1.1")
+		if err != nil || got.status != 200 || string(got.body) != "ok" || got.proto != protoH10 {
+			t.Errorf("parseHTTP1Response(%q) for HTTP/1.0 = %+v, %v; want 200 \"ok\"", raw, got, err)
+		}
+	}
+	if got, _ := parseHTTP1Response([]byte("HTTP/1.0 103 Early Hints\r\n\r\nHTTP/1.0 204 No Content\r\n\r\n"), "GET", protoH10, "HTTP/1.0"); got == nil ||
+		len(got.interim) != 1 || got.version != "HTTP/1.0" {
+		t.Errorf("an HTTP/1.0 client's 103: %+v, want one interim response and version HTTP/1.0", got)
 	}
 }
 
