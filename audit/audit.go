@@ -169,8 +169,8 @@ func findings(res Result) []Finding {
 	}
 	fs := judge(res.Method, 1, resp.Status, resp.Header, resp.HasContent())
 	for i := range fs {
-		if fs[i].Field == "" && resp.HasContent() {
-			fs[i].Detail += fmt.Sprintf(" (%d bytes)", resp.Content+resp.Extra)
+		if fs[i].Detail == contentFollowed {
+			fs[i].Detail = fmt.Sprintf("%d bytes of content followed the header section", resp.Content+resp.Extra)
 		}
 	}
 	add(resp.Status, fs)

@@ -33,24 +33,30 @@ type Finding struct {
 
 	// Field is the header field concerned, if any.
 	Field string `json:"-"`
+	// Summary says in a few words what breaks the rule.
+	Summary string `json:"-"`
 }
 
-// describe says what was seen for a rule broken by a response: the rule's
-// summary, then the field's values as sent, its absence, or the content.
-func describe(summary, field string, status int, h http.Header, hasContent bool) string {
+// describe says what was seen of a broken rule: the values of field as
+// sent, its absence, the content, or the status.
+func describe(field string, status int, h http.Header, hasContent bool) string {
 	switch {
 	case field == "" && hasContent:
-		return summary + ": content followed the header section"
+		return contentFollowed
 	case field == "":
-		return summary + ": status " + strconv.Itoa(status)
+		return "status " + strconv.Itoa(status)
 	}
 	values := h[http.CanonicalHeaderKey(field)]
 	if len(values) == 0 {
-		return summary + ": no " + field + " field"
+		return "no " + field + " field"
 	}
 	quoted := make([]string, len(values))
 	for i, v := range values {
 		quoted[i] = strconv.Quote(v)
 	}
-	return fmt.Sprintf("%s: %s %s", summary, field, strings.Join(quoted, ", "))
+	return fmt.Sprintf("%s %s", field, strings.Join(quoted, ", "))
 }
+
+// contentFollowed is the detail of content where none may be; the
+// caller, which knows how much, says so.
+const contentFollowed = "content followed the header section"

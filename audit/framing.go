@@ -30,13 +30,15 @@ func framing(h http.Header) []Finding {
 		}
 		out = append(out, Finding{
 			Rule: RuleContentLengthInvalid, Level: LevelMust, Ref: "RFC 9110 §8.6", Field: "Content-Length",
-			Detail: "Content-Length is not one decimal length: Content-Length " + strings.Join(quoted, ", "),
+			Summary: "Content-Length is not one decimal length",
+			Detail:  "Content-Length " + strings.Join(quoted, ", "),
 		})
 	}
 	if len(cl) > 0 && len(h["Transfer-Encoding"]) > 0 {
 		out = append(out, Finding{
 			Rule: RuleContentLengthWithTransferEncoding, Level: LevelMust, Ref: "RFC 9112 §6.2", Field: "Content-Length",
-			Detail: "Content-Length sent with Transfer-Encoding " + strconv.Quote(strings.Join(h["Transfer-Encoding"], ", ")),
+			Summary: "Content-Length with Transfer-Encoding",
+			Detail:  "Content-Length " + strconv.Quote(strings.Join(cl, ", ")) + " with Transfer-Encoding " + strconv.Quote(strings.Join(h["Transfer-Encoding"], ", ")),
 		})
 	}
 	return out

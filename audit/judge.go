@@ -20,11 +20,12 @@ func judge(method string, proto int, status int, h http.Header, hasContent bool)
 	var out []Finding
 	for _, v := range responses.AppendViolations(nil, method, status, h, hasContent) {
 		out = append(out, Finding{
-			Rule:   v.Rule.ID(),
-			Level:  v.Rule.Level().String(),
-			Ref:    v.Rule.Ref(),
-			Field:  v.Field,
-			Detail: describe(v.Rule.Summary(), v.Field, status, h, hasContent),
+			Rule:    v.Rule.ID(),
+			Level:   v.Rule.Level().String(),
+			Ref:     v.Rule.Ref(),
+			Field:   v.Field,
+			Summary: v.Rule.Summary(),
+			Detail:  describe(v.Field, status, h, hasContent),
 		})
 	}
 	return out

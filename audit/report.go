@@ -15,6 +15,8 @@ type RuleCount struct {
 	Level string `json:"level"`
 	Ref   string `json:"ref"`
 	Count int    `json:"count"`
+	// Summary says in a few words what breaks the rule.
+	Summary string `json:"summary"`
 	// Fix says how the normalize handler repairs it.
 	Fix string `json:"fix"`
 }
@@ -55,7 +57,7 @@ func (r *Report) Summary() Summary {
 		if !ok {
 			i = len(s.Rules)
 			index[f.Rule] = i
-			s.Rules = append(s.Rules, RuleCount{Rule: f.Rule, Level: f.Level, Ref: f.Ref, Fix: fix(f.Rule)})
+			s.Rules = append(s.Rules, RuleCount{Rule: f.Rule, Level: f.Level, Ref: f.Ref, Summary: f.Summary, Fix: fix(f.Rule)})
 		}
 		s.Rules[i].Count++
 	}
@@ -104,7 +106,7 @@ func (r *Report) WriteText(w io.Writer) error {
 			lastURL = res.URL
 		}
 		if res.Err != nil {
-			fmt.Fprintf(tw, "  %s\t-\terror: %v\t\t\t\n", res.Method, res.Err)
+			fmt.Fprintf(tw, "  %s\t-\terror: %v\n", res.Method, res.Err)
 			continue
 		}
 		var fs []Finding
@@ -113,7 +115,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		}
 		status := strconv.Itoa(res.Response.Status)
 		if len(fs) == 0 {
-			fmt.Fprintf(tw, "  %s\t%s\tok\t\t\t\n", res.Method, status)
+			fmt.Fprintf(tw, "  %s\t%s\tok\n", res.Method, status)
 			continue
 		}
 		for _, f := range fs {
@@ -124,7 +126,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "\nSummary: %d requests (%d failed), %d findings: %d MUST, %d SHOULD, %d MAY\n",
 		s.Requests, s.Failed, s.Must+s.Should+s.May, s.Must, s.Should, s.May)
 	for _, rc := range s.Rules {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s\t\n", rc.Rule, rc.Level, rc.Ref, rc.Count, rc.Fix)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%s; %s\n", rc.Rule, rc.Level, rc.Ref, rc.Count, rc.Summary, rc.Fix)
 	}
 	if err := tw.Flush(); err != nil {
 		return err

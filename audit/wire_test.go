@@ -34,9 +34,9 @@ func TestClientReadsTheWire(t *testing.T) {
 	}{
 		{
 			name: "repeated fields kept in order", method: "GET",
-			raw:    "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: a=1\r\nContent-Length: 2\r\nset-cookie: b=2\r\n\r\nhi",
-			status: 200,
-			fields: []Field{{"Content-Length", "2"}, {"Set-Cookie", "a=1"}, {"Content-Length", "2"}, {"set-cookie", "b=2"}},
+			raw:     "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nSet-Cookie: a=1\r\nContent-Length: 2\r\nset-cookie: b=2\r\n\r\nhi",
+			status:  200,
+			fields:  []Field{{"Content-Length", "2"}, {"Set-Cookie", "a=1"}, {"Content-Length", "2"}, {"set-cookie", "b=2"}},
 			content: 2,
 		},
 		{
