@@ -47,6 +47,9 @@ func describe(field string, status int, h http.Header, hasContent bool) string {
 		return "status " + strconv.Itoa(status)
 	}
 	values := h[http.CanonicalHeaderKey(field)]
+	if strings.EqualFold(field, "WWW-Authenticate") {
+		field = "WWW-Authenticate" // as RFC 9110 spells it
+	}
 	if len(values) == 0 {
 		return "no " + field + " field"
 	}

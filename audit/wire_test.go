@@ -1,9 +1,13 @@
 package audit
 
 import (
+	"bufio"
 	"context"
+	"crypto/tls"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strings"
@@ -222,4 +226,43 @@ func TestClientBounds(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestClientTLS: over https, the client reads the wire as it does over
+// TCP: here, content on a 204 that Go's client would never show.
+func TestClientTLS(t *testing.T) {
+	ts := httptest.NewUnstartedServer(nil)
+	ts.StartTLS()
+	cert := ts.TLS.Certificates
+	roots := ts.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs
+	ts.Close()
+
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: cert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+		if _, err := http.ReadRequest(bufio.NewReader(conn)); err != nil {
+			return
+		}
+		_, _ = io.WriteString(conn, "HTTP/1.1 204 No Content\r\nDate: Mon, 02 Jan 2006 15:04:05 GMT\r\n\r\nhello")
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	c := &Client{TLSConfig: &tls.Config{RootCAs: roots}, Dialer: &net.Dialer{}}
+	// httptest's certificate names example.com; dial 127.0.0.1 under that name.
+	c.TLSConfig.ServerName = "example.com"
+	resp, err := c.Do(context.Background(), "GET", mustURL(t, "https://127.0.0.1:"+port+"/"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Status != 204 || resp.Extra != 5 {
+		t.Errorf("status %d extra %d, want 204 and 5", resp.Status, resp.Extra)
+	}
 }
