@@ -298,7 +298,7 @@ func TestAuditCommand(t *testing.T) {
 %s
 	reverse_proxy %s
 }
-`, out.Suggested, up.Addr())
+`, "\t"+strings.ReplaceAll(strings.TrimSuffix(out.Suggested, "\n"), "\n", "\n\t"), up.Addr())
 	cfgPath := filepath.Join(t.TempDir(), "Caddyfile")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
