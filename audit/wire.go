@@ -248,6 +248,7 @@ func readResponse(br *bufio.Reader, conn net.Conn, method string, maxBody int64,
 
 	limit := &io.LimitedReader{R: br, N: maxBody + 1}
 	var err error
+	toClose := false // the content ends where the connection does
 	switch {
 	case method == http.MethodHead || resp.Status == http.StatusSwitchingProtocols ||
 		resp.Status == http.StatusNoContent || resp.Status == http.StatusNotModified ||
@@ -257,11 +258,13 @@ func readResponse(br *bufio.Reader, conn net.Conn, method string, maxBody int64,
 		if lastToken(resp.Header["Transfer-Encoding"]) == "chunked" {
 			resp.Content, err = readChunked(bufio.NewReader(limit))
 		} else {
-			resp.Content, err = io.Copy(io.Discard, limit) // to the close
+			toClose = true
+			resp.Content, err = io.Copy(io.Discard, limit)
 		}
 	case len(resp.Header["Content-Length"]) > 0:
 		n, ok := contentLength(resp.Header["Content-Length"])
 		if !ok { // not one length: read to the close, as a client cannot frame it
+			toClose = true
 			resp.Content, err = io.Copy(io.Discard, limit)
 			break
 		}
@@ -270,10 +273,16 @@ func readResponse(br *bufio.Reader, conn net.Conn, method string, maxBody int64,
 			err = fmt.Errorf("Content-Length %d but the connection closed after %d bytes", n, resp.Content)
 		}
 	default:
+		toClose = true
 		resp.Content, err = io.Copy(io.Discard, limit)
 	}
 	if resp.Content > maxBody {
 		resp.Content, resp.Truncated = maxBody, true
+		return resp, nil
+	}
+	if toClose && isTimeout(err) && resp.Content > 0 {
+		// Content delimited by a close that never came: judge what came.
+		resp.Truncated = true
 		return resp, nil
 	}
 	if err != nil && err != io.EOF {
@@ -423,4 +432,10 @@ func readChunked(br *bufio.Reader) (int64, error) {
 			return total, nil
 		}
 	}
+}
+
+// isTimeout reports whether err is a deadline that passed.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

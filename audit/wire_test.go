@@ -84,6 +84,11 @@ func TestClientReadsTheWire(t *testing.T) {
 			status: 200, content: 9,
 		},
 		{
+			name: "close-delimited, and the close never comes", method: "GET", hold: 3 * time.Second,
+			raw:    "HTTP/1.1 200 OK\r\n\r\npart of it",
+			status: 200, content: 10,
+		},
+		{
 			name: "interim responses", method: "GET",
 			raw:    "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
 			status: 204, interim: []int{100, 103},
@@ -100,7 +105,7 @@ func TestClientReadsTheWire(t *testing.T) {
 		},
 	}
 	srv := newRawServer(t)
-	client := &Client{Timeout: 5 * time.Second}
+	client := &Client{Timeout: time.Second}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := "/" + string(rune('a'+i))
