@@ -3,7 +3,7 @@ package audit
 import (
 	"net/http"
 
-	"github.com/respnorm/caddy-normalize/responses"
+	"github.com/respnorm/caddy-normalize/normalize"
 )
 
 // judge returns what a response breaks of the rules the normalize handler
@@ -12,20 +12,23 @@ import (
 // proto, with content after its header section or not. Each Finding has
 // its Rule, Level, Ref, Field and Detail set; the caller sets the rest.
 //
-// It is the one place the audit asks the rule registry: point it at
-// another registry and the whole audit follows. proto is for the rules
-// that depend on the protocol; the ones judged here do not.
+// It is the one place the audit asks the rule registry: the handler's own
+// (normalize.Check), so that the audit and the handler never disagree.
 func judge(method string, proto int, status int, h http.Header, hasContent bool) []Finding {
-	_ = proto
+	req := &http.Request{Method: method, ProtoMajor: proto, ProtoMinor: 1, Header: http.Header{}}
+	if proto != 1 {
+		req.ProtoMinor = 0
+	}
+	req.Proto = "HTTP/" + string(rune('0'+req.ProtoMajor)) + "." + string(rune('0'+req.ProtoMinor))
 	var out []Finding
-	for _, v := range responses.AppendViolations(nil, method, status, h, hasContent) {
+	for _, v := range normalize.Check(req, status, h, hasContent) {
 		out = append(out, Finding{
 			Rule:    v.Rule.ID(),
 			Level:   v.Rule.Level().String(),
 			Ref:     v.Rule.Ref(),
-			Field:   v.Field,
+			Field:   v.Rule.Field(),
 			Summary: v.Rule.Summary(),
-			Detail:  describe(v.Field, status, h, hasContent),
+			Detail:  describe(v.Rule.Field(), status, h, hasContent),
 		})
 	}
 	return out

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/respnorm/caddy-normalize/normalize"
 )
 
 // How the normalize handler repairs a rule.
@@ -18,38 +20,58 @@ const (
 	repairStack           // Caddy's proxy handles it before normalize
 )
 
-// repairs says, for each rule whose repair is not the default, how it is
-// repaired and by which sub-directive of normalize.
-var repairs = map[string]struct {
+// repair is how the normalize handler repairs a rule, and by which
+// sub-directive.
+type repair struct {
 	how       int
 	directive string
 	hint      string
-}{
-	"allow-missing":                       {repairLearned, "allow", "<method...>"},
-	"www-authenticate-missing":            {repairOperator, "www_authenticate", "<challenge, e.g. Basic realm=\"app\">"},
-	"proxy-authenticate-missing":          {repairOperator, "proxy_authenticate", "<challenge>"},
-	"upgrade-missing":                     {repairOperator, "upgrade", "<protocol...>"},
-	"retry-after-missing":                 {repairOperator, "retry_after", "<seconds>"},
-	"location-missing":                    {repairNone, "", ""},
-	"content-range-missing":               {repairNone, "", ""},
-	RuleContentLengthInvalid:              {repairStack, "", ""},
-	RuleContentLengthWithTransferEncoding: {repairStack, "", ""},
+}
+
+// hints are the placeholders the suggested block writes for the values
+// only the operator knows, by sub-directive.
+var hints = map[string]string{
+	"www_authenticate":   "<challenge, e.g. Basic realm=\"app\">",
+	"proxy_authenticate": "<challenge>",
+	"upgrade":            "<protocol...>",
+	"retry_after":        "<duration, e.g. 2m>",
+}
+
+// repairOf asks the handler's rule registry how rule is repaired: with no
+// value, with the allow lists the audit learns, with a value only the
+// operator knows, or not at all. The audit's own framing findings are
+// Caddy's proxy's to answer.
+func repairOf(rule string) repair {
+	switch rule {
+	case RuleContentLengthInvalid, RuleContentLengthWithTransferEncoding:
+		return repair{how: repairStack}
+	}
+	r, err := normalize.ParseRule(rule)
+	if err != nil || !r.Repairable() {
+		return repair{how: repairNone}
+	}
+	switch v := r.Needs(); {
+	case v == normalize.ValueAllow:
+		return repair{repairLearned, v.Name(), "<method...>"}
+	case v != normalize.NoValue:
+		return repair{repairOperator, v.Name(), hints[v.Name()]}
+	}
+	return repair{how: repairDefault}
 }
 
 // Repairable reports whether the suggested block repairs rule: with no
 // value, or with one the audit learned.
 func Repairable(rule string) bool {
-	r, ok := repairs[rule]
-	return !ok || r.how == repairLearned
+	how := repairOf(rule).how
+	return how == repairDefault || how == repairLearned
 }
 
 // fix says in a few words how rule gets repaired.
 func fix(rule string) string {
-	r, ok := repairs[rule]
-	if !ok {
-		return "repaired by normalize (enforce, the default)"
-	}
+	r := repairOf(rule)
 	switch r.how {
+	case repairDefault:
+		return "repaired by normalize (enforce, the default)"
 	case repairLearned:
 		return "repaired with the " + r.directive + " lists learned (suggested below)"
 	case repairOperator:
@@ -185,8 +207,8 @@ func (r *Report) Suggested() string {
 	var comments []string
 	seen := map[string]bool{}
 	for _, f := range r.Findings {
-		rp, ok := repairs[f.Rule]
-		if !ok || rp.how != repairOperator || seen[f.Rule] {
+		rp := repairOf(f.Rule)
+		if rp.how != repairOperator || seen[f.Rule] {
 			continue
 		}
 		seen[f.Rule] = true

@@ -360,6 +360,20 @@ func (r Rule) ID() string { return r.def().ID }
 // String returns the rule's ID.
 func (r Rule) String() string { return r.ID() }
 
+// Field returns the header field the rule is about: the field it requires,
+// or the one field whose presence triggers it; "" for a rule about the
+// status or the content.
+func (r Rule) Field() string {
+	def := r.def()
+	if def.Requires != "" {
+		return def.Requires
+	}
+	if len(def.Triggers) == 1 {
+		return def.Triggers[0]
+	}
+	return ""
+}
+
 // Ref returns the section the rule enforces, e.g. "RFC 9110 §15.5.6".
 func (r Rule) Ref() string { return r.def().Ref }
 
