@@ -20,7 +20,7 @@
 //
 // The two judge different things. A recorder keeps what the handler
 // wrote, as normalize sees it behind Caddy: content written for a HEAD
-// or a 204, say, which net/http's HTTP/1.1 server would drop on the way
+// or a 204, say, which net/http's server drops on the way
 // out. A client sees what the server sent, after the server's own
 // repairs.
 package conformtest
