@@ -28,7 +28,8 @@ func (r *recordingTB) Logf(format string, args ...any) {
 	r.logs = append(r.logs, fmt.Sprintf(format, args...))
 }
 
-// handler answers path /<name> with the response of the test named so.
+// reply is a handler that writes code, then fields (name, value pairs)
+// and body.
 func reply(code int, body string, fields ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		for i := 0; i+1 < len(fields); i += 2 {
@@ -58,13 +59,16 @@ var checkTests = []struct {
 		"405 to DELETE breaks allow-missing (RFC 9110 §15.5.6 MUST): no Allow on 405", "", false, "no"},
 	{"302 without Location", "GET", reply(302, ""),
 		"", "302 to GET breaks location-missing (RFC 9110 §15.4 SHOULD): no Location on a redirect or a 201 to POST", false, ""},
+	{"503 without Retry-After", "GET", reply(503, "busy"),
+		"", "503 to GET, advisory retry-after-missing (RFC 9110 §10.2.3 MAY): no Retry-After on 503 or 429 (advisory)", false, "busy"},
 	{"204 with content", "GET", reply(204, "oops"),
 		"204 to GET breaks content-forbidden (RFC 9110 §8.6 MUST): content or framing on 1xx, 204, 304 or a 2xx to CONNECT", "", true, "oops"},
 	{"HEAD with content", "HEAD", reply(200, "oops"),
 		"200 to HEAD breaks head-content (RFC 9110 §9.3.2 MUST): content in a response to HEAD", "", true, "oops"},
 }
 
-// TestCheckRecorder: a MUST fails the test, a SHOULD is logged, a
+// TestCheckRecorder: a MUST fails the test, a SHOULD is logged, a MAY
+// is logged as an advisory, a
 // conformant response in an unusual form gives nothing, and the recorder
 // still holds the whole body afterwards.
 func TestCheckRecorder(t *testing.T) {
