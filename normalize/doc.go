@@ -16,6 +16,9 @@
 // registry.go for how to add a rule.
 //
 // The package is plain net/http: Middleware makes any http.Handler
-// conformant, Check tells what a response breaks, and the Caddy module in
-// the parent package adapts it to Caddy.
+// conformant, Check tells what a response breaks, CheckResponse what an
+// *http.Response a client received or a test recorded breaks, and the
+// Caddy module in the parent package adapts it to Caddy. Package
+// conformtest holds a Go service's own handlers to the same rules in its
+// tests: a broken MUST fails the test.
 package normalize

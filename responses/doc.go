@@ -85,4 +85,18 @@
 // ValidFieldValue, ValidLocation and RepairLocation, ValidHTTPDate,
 // ValidRetryAfter, ParseRetryAfter, RetryAfterSeconds and RetryAfterDate,
 // ValidProtocol, FormatAllow, AddVary.
+//
+// # Checking a service's responses
+//
+// The rules that package normalize enforces in front of services take
+// what each status requires from this catalogue. A Go service's tests can
+// hold its own handlers to them, whether they use the constructors or
+// not: package normalize/conformtest fails a test on a broken MUST and
+// logs a broken SHOULD, and normalize.CheckResponse lists what a response
+// breaks, each with its rule's id, level and section.
+//
+//	rec := httptest.NewRecorder()
+//	req := httptest.NewRequest("DELETE", "/items/42", nil)
+//	items.ServeHTTP(rec, req)
+//	conformtest.CheckRecorder(t, rec, req)
 package responses
