@@ -1,0 +1,221 @@
+package normalize
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// The rules of issue 12's group a: dates, Cache-Control, ETag. Each has a
+// case per action here and conformant forms in rulesAConformant, which
+// must pass byte for byte.
+
+func rulesACases() []ruleCase {
+	const (
+		E = Enforce
+		R = Report
+	)
+	future := time.Now().Add(48 * time.Hour).UTC().Format(http.TimeFormat)
+	lmIsDate := func(t *testing.T, status int, h http.Header, body []byte) {
+		lm, d := h.Values("Last-Modified"), h.Values("Date")
+		if len(lm) != 1 || len(d) != 1 {
+			t.Fatalf("Last-Modified %q, Date %q: want one of each", lm, d)
+		}
+		l, err1 := time.Parse(http.TimeFormat, lm[0])
+		n, err2 := time.Parse(http.TimeFormat, d[0])
+		if err1 != nil || err2 != nil || l.After(n) || n.Sub(l) > 2*time.Second {
+			t.Errorf("Last-Modified %q, want the Date %q (the time it was sent)", lm, d)
+		}
+	}
+	return []ruleCase{
+		// expires-invalid
+		{name: "expires-invalid/0/enforce", opts: full, h: reply(200, "ok", "Expires", "0"),
+			status: 200, body: "ok", want: map[string]string{"Expires": epochDate},
+			events: []ev{{RuleExpiresInvalid, E, 200}}},
+		{name: "expires-invalid/-1/enforce", opts: full, h: reply(200, "ok", "Expires", "-1"),
+			status: 200, body: "ok", want: map[string]string{"Expires": epochDate},
+			events: []ev{{RuleExpiresInvalid, E, 200}}},
+		{name: "expires-invalid/now on 304/enforce", opts: full, h: reply(304, "", "Expires", "now", "ETag", `"v1"`),
+			status: 304, want: map[string]string{"Expires": epochDate, "Etag": `"v1"`},
+			events: []ev{{RuleExpiresInvalid, E, 304}}},
+		{name: "expires-invalid/empty/enforce", opts: full, h: reply(404, "no", "Expires", ""),
+			status: 404, body: "no", want: map[string]string{"Expires": epochDate},
+			events: []ev{{RuleExpiresInvalid, E, 404}}},
+		{name: "expires-invalid/CET/enforce", opts: full, h: reply(200, "ok", "Expires", "Sun, 06 Nov 1994 08:49:37 CET"),
+			status: 200, body: "ok", want: map[string]string{"Expires": epochDate},
+			events: []ev{{RuleExpiresInvalid, E, 200}}},
+		{name: "expires-invalid/0/report", opts: with(full, RuleExpiresInvalid, R), h: reply(200, "ok", "Expires", "0"),
+			status: 200, body: "ok", want: map[string]string{"Expires": "0"}, same: true,
+			events: []ev{{RuleExpiresInvalid, R, 200}}},
+		{name: "expires-invalid/0/off", opts: with(full, RuleExpiresInvalid, Off), h: reply(200, "ok", "Expires", "0"),
+			status: 200, body: "ok", want: map[string]string{"Expires": "0"}, same: true},
+
+		// http-date-obsolete
+		{name: "http-date-obsolete/Date rfc850/enforce", opts: full, h: reply(200, "old", "Date", "Sunday, 06-Nov-94 08:49:37 GMT"),
+			status: 200, body: "old", want: map[string]string{"Date": fixedDate},
+			events: []ev{{RuleHTTPDateObsolete, E, 200}}},
+		{name: "http-date-obsolete/Date asctime/enforce", opts: full, h: reply(200, "old", "Date", "Sun Nov  6 08:49:37 1994"),
+			status: 200, body: "old", want: map[string]string{"Date": fixedDate},
+			events: []ev{{RuleHTTPDateObsolete, E, 200}}},
+		{name: "http-date-obsolete/PHP date('r') in every field/enforce", opts: full,
+			h: reply(503, "busy", "Date", "Sun, 06 Nov 1994 10:49:37 +0200", "Expires", "Sun, 06 Nov 1994 08:49:37 +0000",
+				"Last-Modified", "Sat, 05 Nov 1994 08:49:37 +0000", "Retry-After", "Sun, 06 Nov 1994 09:49:37 +0000"),
+			status: 503, body: "busy",
+			want: map[string]string{"Date": fixedDate, "Expires": fixedDate, "Last-Modified": "Sat, 05 Nov 1994 08:49:37 GMT",
+				"Retry-After": "Sun, 06 Nov 1994 09:49:37 GMT"},
+			events: []ev{{RuleHTTPDateObsolete, E, 503}}},
+		{name: "http-date-obsolete/Java Date.toString/enforce", opts: full, h: reply(200, "ok", "Last-Modified", "Sun Nov 06 08:49:37 UTC 1994"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": fixedDate},
+			events: []ev{{RuleHTTPDateObsolete, E, 200}}},
+		{name: "http-date-obsolete/rfc850/report", opts: with(full, RuleHTTPDateObsolete, R), h: reply(200, "old", "Expires", "Sunday, 06-Nov-94 08:49:37 GMT"),
+			status: 200, body: "old", want: map[string]string{"Expires": "Sunday, 06-Nov-94 08:49:37 GMT"}, same: true,
+			events: []ev{{RuleHTTPDateObsolete, R, 200}}},
+		{name: "http-date-obsolete/rfc850/off", opts: with(full, RuleHTTPDateObsolete, Off), h: reply(200, "old", "Expires", "Sunday, 06-Nov-94 08:49:37 GMT"),
+			status: 200, body: "old", want: map[string]string{"Expires": "Sunday, 06-Nov-94 08:49:37 GMT"}, same: true},
+
+		// last-modified-invalid
+		{name: "last-modified-invalid/words/enforce", opts: full, h: reply(200, "ok", "Last-Modified", "yesterday"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": absent},
+			events: []ev{{RuleLastModifiedInvalid, E, 200}}},
+		{name: "last-modified-invalid/unix time/enforce", opts: full, h: reply(200, "ok", "Last-Modified", "784111777"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": absent},
+			events: []ev{{RuleLastModifiedInvalid, E, 200}}},
+		{name: "last-modified-invalid/words/report", opts: with(full, RuleLastModifiedInvalid, R), h: reply(200, "ok", "Last-Modified", "yesterday"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": "yesterday"}, same: true,
+			events: []ev{{RuleLastModifiedInvalid, R, 200}}},
+		{name: "last-modified-invalid/words/off", opts: with(full, RuleLastModifiedInvalid, Off), h: reply(200, "ok", "Last-Modified", "yesterday"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": "yesterday"}, same: true},
+
+		// last-modified-future
+		{name: "last-modified-future/after Date/enforce", opts: full, h: reply(200, "ok", "Last-Modified", "Mon, 07 Nov 1994 08:49:37 GMT"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": fixedDate},
+			events: []ev{{RuleLastModifiedFuture, E, 200}}},
+		{name: "last-modified-future/one second after Date/enforce", opts: full, h: reply(200, "ok", "Last-Modified", "Sun, 06 Nov 1994 08:49:38 GMT"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": fixedDate},
+			events: []ev{{RuleLastModifiedFuture, E, 200}}},
+		// Without a Date, the server adds the current time: that is the
+		// origination date Last-Modified gets.
+		{name: "last-modified-future/no Date/enforce", opts: full, h: reply(200, "ok", "Date", del, "Last-Modified", future),
+			status: 200, body: "ok", check: lmIsDate,
+			events: []ev{{RuleLastModifiedFuture, E, 200}}},
+		// An obsolete future date: rewritten and clamped, two rules.
+		{name: "last-modified-future/rfc850 after Date/enforce", opts: full, h: reply(200, "ok", "Last-Modified", "Monday, 07-Nov-94 08:49:37 GMT"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": fixedDate},
+			events: []ev{{RuleHTTPDateObsolete, E, 200}, {RuleLastModifiedFuture, E, 200}}},
+		{name: "last-modified-future/after Date/report", opts: with(full, RuleLastModifiedFuture, R), h: reply(200, "ok", "Last-Modified", "Mon, 07 Nov 1994 08:49:37 GMT"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": "Mon, 07 Nov 1994 08:49:37 GMT"}, same: true,
+			events: []ev{{RuleLastModifiedFuture, R, 200}}},
+		{name: "last-modified-future/after Date/off", opts: with(full, RuleLastModifiedFuture, Off), h: reply(200, "ok", "Last-Modified", "Mon, 07 Nov 1994 08:49:37 GMT"),
+			status: 200, body: "ok", want: map[string]string{"Last-Modified": "Mon, 07 Nov 1994 08:49:37 GMT"}, same: true},
+	}
+}
+
+// rulesAConformant are responses in unusual but valid forms that the
+// rules of rulesACases must let pass byte for byte.
+var rulesAConformant = []struct {
+	name   string
+	method string
+	h      http.HandlerFunc
+}{
+	{"Expires far in the past", "GET", reply(200, "ok", "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
+	{"Expires far in the future", "GET", reply(200, "ok", "Expires", "Fri, 31 Dec 9999 23:59:59 GMT")},
+	{"Expires equal to Date", "GET", reply(200, "ok", "Expires", fixedDate)},
+	{"Expires with max-age=0, must-revalidate", "GET", reply(200, "ok", "Expires", fixedDate, "Cache-Control", "max-age=0, must-revalidate")},
+	{"Last-Modified equal to Date", "GET", reply(200, "ok", "Last-Modified", fixedDate)},
+	{"Last-Modified long before Date", "GET", reply(200, "ok", "Last-Modified", "Thu, 01 Jan 1970 00:00:00 GMT")},
+	{"Last-Modified on 304", "GET", reply(304, "", "Last-Modified", "Sat, 05 Nov 1994 08:49:37 GMT", "ETag", `"v1"`)},
+	{"Last-Modified before Date, no Date", "GET", reply(200, "ok", "Date", del, "Last-Modified", "Sat, 05 Nov 1994 08:49:37 GMT")},
+	{"Retry-After 0", "GET", reply(503, "busy", "Retry-After", "0")},
+	{"Retry-After IMF-fixdate", "GET", reply(503, "busy", "Retry-After", "Sat, 29 Feb 2020 23:59:59 GMT")},
+}
+
+// TestRulesA runs rulesACases as TestRules runs its cases.
+func TestRulesA(t *testing.T) { runRuleCases(t, rulesACases()) }
+
+// TestRulesAConformant: rulesAConformant pass byte for byte, under every
+// configuration, and cause no Event.
+func TestRulesAConformant(t *testing.T) {
+	for _, cfg := range []struct {
+		name string
+		opts Options
+	}{{"enforce", full}, {"report", Options{Default: Report}}} {
+		for _, c := range rulesAConformant {
+			t.Run(cfg.name+"/"+c.name, func(t *testing.T) {
+				f := newFixture(t, cfg.opts, c.h)
+				addr := f.h1.Listener.Addr().String()
+				wrapped := rawDo(t, addr, c.method, "/x")
+				if evs := f.events(); len(evs) != 0 {
+					t.Errorf("HTTP/1.1: events %v, want none", evs)
+				}
+				if direct := rawDo(t, addr, c.method, "/direct/x"); !bytes.Equal(wrapped.bytes, direct.bytes) {
+					t.Errorf("HTTP/1.1 bytes differ\nwrapped: %q\ndirect:  %q", wrapped.bytes, direct.bytes)
+				}
+				w2 := do(t, f.h2, c.method, "/x")
+				if evs := f.events(); len(evs) != 0 {
+					t.Errorf("HTTP/2: events %v, want none", evs)
+				}
+				d2 := do(t, f.h2, c.method, "/direct/x")
+				if w2.status != d2.status || !reflect.DeepEqual(w2.header, d2.header) || !bytes.Equal(w2.body, d2.body) {
+					t.Errorf("HTTP/2 responses differ\nwrapped: %d %v %q\ndirect:  %d %v %q", w2.status, w2.header, w2.body, d2.status, d2.header, d2.body)
+				}
+			})
+		}
+	}
+}
+
+// runRuleCases is TestRules' driver for a list of cases: each over raw
+// HTTP/1.1, net/http's HTTP/1.1 and HTTP/2 clients, and, for the cases
+// marked same, compared with the handler without the wrapper.
+func runRuleCases(t *testing.T, cases []ruleCase) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			method := c.method
+			if method == "" {
+				method = "GET"
+			}
+			f := newFixture(t, c.opts, c.h)
+			raw := rawDo(t, f.h1.Listener.Addr().String(), method, "/x")
+			t.Run("raw", func(t *testing.T) {
+				c := c.wantFor("raw")
+				c.verify(t, raw.status, raw.header, raw.decoded)
+				if got := f.events(); !equalEvents(got, c.events) {
+					t.Errorf("events %v, want %v", got, c.events)
+				}
+			})
+			for _, p := range []struct {
+				name string
+				srv  *httptest.Server
+			}{{"h1", f.h1}, {"h2", f.h2}} {
+				t.Run(p.name, func(t *testing.T) {
+					c := c.wantFor(p.name)
+					r := do(t, p.srv, method, "/x")
+					if r.err != nil {
+						t.Errorf("reading the body: %v", r.err)
+					} else {
+						c.verify(t, r.status, r.header, r.body)
+					}
+					if got := f.events(); !equalEvents(got, c.events) {
+						t.Errorf("events %v, want %v", got, c.events)
+					}
+				})
+			}
+			if !c.same {
+				return
+			}
+			direct := rawDo(t, f.h1.Listener.Addr().String(), method, "/direct/x")
+			if !bytes.Equal(raw.bytes, direct.bytes) {
+				t.Errorf("HTTP/1.1 bytes differ\nwrapped: %q\ndirect:  %q", raw.bytes, direct.bytes)
+			}
+			w2, d2 := do(t, f.h2, method, "/x"), do(t, f.h2, method, "/direct/x")
+			f.events()
+			if w2.status != d2.status || !reflect.DeepEqual(w2.header, d2.header) || !bytes.Equal(w2.body, d2.body) ||
+				fmt.Sprint(w2.err) != fmt.Sprint(d2.err) {
+				t.Errorf("HTTP/2 responses differ\nwrapped: %d %v %q\ndirect:  %d %v %q", w2.status, w2.header, w2.body, d2.status, d2.header, d2.body)
+			}
+		})
+	}
+}

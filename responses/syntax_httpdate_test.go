@@ -1,0 +1,62 @@
+package responses
+
+import (
+	"testing"
+	"time"
+)
+
+func TestParseHTTPDateLenient(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	want := time.Date(1994, 11, 6, 8, 49, 37, 0, time.UTC)
+	for _, tc := range []struct {
+		in  string
+		ok  bool
+		imf bool
+	}{
+		{"Sun, 06 Nov 1994 08:49:37 GMT", true, true},
+		{"Sunday, 06-Nov-94 08:49:37 GMT", true, false},
+		{"Sun Nov  6 08:49:37 1994", true, false},
+		{"Sun, 06 Nov 1994 08:49:37 +0000", true, false},
+		{"Sun, 06 Nov 1994 10:49:37 +0200", true, false},
+		{"Sun, 06 Nov 1994 03:49:37 -0500", true, false},
+		{"Sun, 06 Nov 1994 10:49:37 +02:00", true, false},
+		{"Sun, 06 Nov 1994 08:49:37 UTC", true, false},
+		{"sun, 06 nov 1994 08:49:37 gmt", true, false},
+		{"Sun, 6 Nov 1994 08:49:37 GMT", true, false},
+		{"06 Nov 1994 08:49:37 GMT", true, false},
+		{"Sun, 06 Nov 94 08:49:37 GMT", true, false},
+		{"Sun, 06-Nov-1994 08:49:37 GMT", true, false},
+		{"Sun Nov 06 08:49:37 UTC 1994", true, false},
+		{"Sun Nov 06 08:49:37 GMT 1994", true, false},
+		{"Sunday, 06 November 1994 08:49:37 GMT", false, false},
+		{"Sun, 06 Nov 1994 08:49:37 CET", false, false},
+		{"Sun, 06 Nov 1994 08:49:37", false, false},
+		{"Sun, 31 Nov 1994 08:49:37 GMT", false, false},
+		{"Sun, 06 Nov 1994 24:49:37 GMT", false, false},
+		{"Sun, 06 Nov 1994 08:49:37 GMT junk", false, false},
+		{"Sun, 06 Nov 1994 08:49:37 +2500", false, false},
+		{"0", false, false},
+		{"-1", false, false},
+		{"now", false, false},
+		{"", false, false},
+		{"Sun Nov 06 08:49:37 CEST 1994", false, false},
+	} {
+		got, ok := ParseHTTPDateLenient(tc.in, now)
+		if ok != tc.ok || ok && !got.Equal(want) {
+			t.Errorf("ParseHTTPDateLenient(%q) = %v, %v; want ok %v", tc.in, got, ok, tc.ok)
+		}
+		if IsIMFFixdate(tc.in) != tc.imf {
+			t.Errorf("IsIMFFixdate(%q) = %v", tc.in, !tc.imf)
+		}
+		if ok && FormatHTTPDate(got) != "Sun, 06 Nov 1994 08:49:37 GMT" {
+			t.Errorf("FormatHTTPDate: %q", FormatHTTPDate(got))
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		ParseHTTPDateLenient("Sun, 06-Nov-1994 10:49:37 +02:00", now)
+		ParseHTTPDateLenient("Sun Nov 06 08:49:37 UTC 1994", now)
+		ParseHTTPDateLenient("garbage value here", now)
+	}); n != 0 {
+		t.Errorf("%v allocations, want none", n)
+	}
+}
