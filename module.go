@@ -50,6 +50,8 @@ type Handler struct {
 	// Rules sets the action of individual rules, by rule ID: "enforce",
 	// "report" or "off". The IDs (normalize.RuleIDs; TestHandlerDocListsRules
 	// keeps this list in step) are allow-lists-refused, allow-missing,
+	// cache-control-invalid, cache-control-list-unquoted,
+	// cache-control-max-age-quoted, cache-control-must-understand,
 	// content-forbidden, content-range-416-missing, content-range-missing,
 	// date-invalid, expires-invalid, head-content, http-date-obsolete,
 	// interim-http10, last-modified-future, last-modified-invalid,

@@ -142,3 +142,74 @@ func lastModifiedIsDate(t *testing.T, what string, got *wireResponse) {
 		t.Errorf("%s: Last-Modified %q, want the Date %q", what, lm[0], d[0])
 	}
 }
+
+// cc is an upstream 200 with the given Cache-Control lines.
+func cc(lines ...string) string {
+	h := []string{"Content-Length: 2"}
+	for _, l := range lines {
+		h = append(h, "Cache-Control: "+l)
+	}
+	return upstream("HTTP/1.1 200 OK", "ok", h...)
+}
+
+// ccWant expects one Cache-Control line with value v.
+func ccWant(v string) expect { return expect{header: map[string]string{"Cache-Control": v}} }
+
+func TestRuleCacheControlInvalid(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "cache-control-invalid",
+		cases: []ruleCase{
+			{name: "cc-semicolons", action: enforced, upstream: cc("no-cache; no-store"), want: ccWant("no-cache, no-store")},
+			{name: "cc-semicolons-mixed", action: enforced, upstream: cc(`Private;Max-Age = 0; no-cache="Set-Cookie; X"`),
+				want: ccWant(`private, max-age=0, no-cache="Set-Cookie; X"`)},
+			// Ambiguous: reported even under enforce, byte for byte.
+			{name: "cc-unknown-piece", route: defaultRoute, action: reported, upstream: cc("no-store; x-foo"), want: ccWant("no-store; x-foo")},
+			{name: "cc-negative", route: defaultRoute, action: reported, upstream: cc("max-age=-1"), want: ccWant("max-age=-1")},
+			{name: "cc-max-age-no-value", route: defaultRoute, action: reported, upstream: cc("max-age"), want: ccWant("max-age")},
+			// Valid forms pass byte for byte.
+			{name: "cc-revalidate", upstream: cc("max-age=0, must-revalidate"), want: ccWant("max-age=0, must-revalidate")},
+			{name: "cc-upper", upstream: cc("Max-Age=60, No-Store"), want: ccWant("Max-Age=60, No-Store")},
+			{name: "cc-lists", upstream: cc(`no-cache="Set-Cookie, Set-Cookie2", private`), want: ccWant(`no-cache="Set-Cookie, Set-Cookie2", private`)},
+			{name: "cc-extension", upstream: cc(`max-age=60, ext="a; b", stale-if-error=600`), want: ccWant(`max-age=60, ext="a; b", stale-if-error=600`)},
+			{name: "cc-two-lines", upstream: cc("public", "max-age=31536000, immutable"),
+				want: expect{check: func(t *testing.T, what string, got *wireResponse) {
+					if v := got.header.Values("Cache-Control"); len(v) != 2 || v[0] != "public" || v[1] != "max-age=31536000, immutable" {
+						t.Errorf("%s: Cache-Control %q, want both lines as sent", what, v)
+					}
+				}}},
+		},
+	})
+}
+
+func TestRuleCacheControlMaxAgeQuoted(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "cache-control-max-age-quoted",
+		cases: []ruleCase{
+			{name: "cc-quoted-max-age", action: enforced, upstream: cc(`public, max-age="3600"`), want: ccWant("public, max-age=3600")},
+			{name: "cc-quoted-s-maxage", action: enforced, upstream: cc(`s-maxage="60", max-age=0`), want: ccWant("s-maxage=60, max-age=0")},
+			{name: "cc-token-max-age", upstream: cc("public, max-age=3600"), want: ccWant("public, max-age=3600")},
+		},
+	})
+}
+
+func TestRuleCacheControlListUnquoted(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "cache-control-list-unquoted",
+		cases: []ruleCase{
+			{name: "cc-no-cache-token", action: enforced, upstream: cc("no-cache=Set-Cookie"), want: ccWant(`no-cache="Set-Cookie"`)},
+			{name: "cc-private-token", action: enforced, upstream: cc("private=Authorization, max-age=60"), want: ccWant(`private="Authorization", max-age=60`)},
+			{name: "cc-no-cache-quoted", upstream: cc(`no-cache="Set-Cookie"`), want: ccWant(`no-cache="Set-Cookie"`)},
+			{name: "cc-private-bare", upstream: cc("private"), want: ccWant("private")},
+		},
+	})
+}
+
+func TestRuleCacheControlMustUnderstand(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "cache-control-must-understand",
+		cases: []ruleCase{
+			{name: "cc-mu-alone", action: enforced, upstream: cc("must-understand, max-age=60"), want: ccWant("must-understand, max-age=60, no-store")},
+			{name: "cc-mu-with-no-store", upstream: cc("must-understand, no-store"), want: ccWant("must-understand, no-store")},
+		},
+	})
+}
