@@ -1,9 +1,17 @@
 package caddytest
 
 import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/respnorm/caddy-normalize/responses"
 )
 
 // The rules of issue 12's group a, through a real Caddy: HTTP-dates,
@@ -212,4 +220,178 @@ func TestRuleCacheControlMustUnderstand(t *testing.T) {
 			{name: "cc-mu-with-no-store", upstream: cc("must-understand, no-store"), want: ccWant("must-understand, no-store")},
 		},
 	})
+}
+
+func TestRuleETagInvalid(t *testing.T) {
+	etag := func(value string) string {
+		return upstream("HTTP/1.1 200 OK", "ok", "ETag: "+value, "Content-Length: 2")
+	}
+	tag := func(v string) expect { return expect{header: map[string]string{"Etag": v}} }
+	gone := expect{absent: []string{"Etag"}}
+	runRuleTable(t, ruleTable{
+		rule: "etag-invalid",
+		cases: []ruleCase{
+			{name: "etag-unquoted", action: enforced, upstream: etag("abc123"), want: tag(`"abc123~unquoted"`)},
+			{name: "etag-unquoted-weak", action: enforced, upstream: etag("W/abc123"), want: tag(`W/"abc123~unquoted"`)},
+			{name: "etag-unquoted-304", action: enforced,
+				upstream: noContent("HTTP/1.1 304 Not Modified", "ETag: 5f3c-1a2b"), want: expect{status: 304, header: map[string]string{"Etag": `"5f3c-1a2b~unquoted"`}}},
+			{name: "etag-space", action: enforced, upstream: etag("abc 123"), want: gone},
+			{name: "etag-unterminated", action: enforced, upstream: etag(`"abc123`), want: gone},
+			{name: "etag-inner-quote", action: enforced, upstream: etag(`"a"b"`), want: gone},
+			// Entity-tags pass byte for byte, in every form.
+			{name: "etag-strong", upstream: etag(`"abc123"`), want: tag(`"abc123"`)},
+			{name: "etag-weak", upstream: etag(`W/"abc123"`), want: tag(`W/"abc123"`)},
+			{name: "etag-empty-weak", upstream: etag(`W/""`), want: tag(`W/""`)},
+			{name: "etag-empty", upstream: etag(`""`), want: tag(`""`)},
+			{name: "etag-punctuation", upstream: etag(`"a,b;c=d/e"`), want: tag(`"a,b;c=d/e"`)},
+			{name: "etag-304", upstream: noContent("HTTP/1.1 304 Not Modified", `ETag: W/"v1"`),
+				want: expect{status: 304, header: map[string]string{"Etag": `W/"v1"`}}},
+		},
+	})
+}
+
+// conditionalOrigin answers like an origin that compares If-None-Match
+// with its ETag as strings: 304 when it is exactly tag, else 200 with a
+// body large enough for encode to compress. It records the
+// If-None-Match it last received.
+type conditionalOrigin struct {
+	mu       sync.Mutex
+	lastINM  map[string]string
+	upstream *rawUpstream
+}
+
+func newConditionalOrigin(t *testing.T, tags map[string]string) *conditionalOrigin {
+	o := &conditionalOrigin{lastINM: map[string]string{}, upstream: newRawUpstream(t)}
+	body := strings.Repeat("the same representation, again and again. ", 64)
+	for path, tag := range tags {
+		o.upstream.Handle(path, func(conn net.Conn, _ *bufio.Reader, req *http.Request) {
+			inm := req.Header.Get("If-None-Match")
+			o.mu.Lock()
+			o.lastINM[path] = inm
+			o.mu.Unlock()
+			if inm == tag {
+				_, _ = io.WriteString(conn, rawResponse("HTTP/1.1 304 Not Modified",
+					[]string{"Date: " + fixedDate, "ETag: " + tag, "Cache-Control: max-age=0"}, ""))
+				return
+			}
+			_, _ = io.WriteString(conn, rawResponse("HTTP/1.1 200 OK",
+				[]string{"Date: " + fixedDate, "ETag: " + tag, "Cache-Control: max-age=0",
+					"Content-Type: text/plain", "Content-Length: " + itoa(len(body))}, body))
+		})
+	}
+	return o
+}
+
+func (o *conditionalOrigin) got(path string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.lastINM[path]
+}
+
+// TestETagThroughEncode: an origin sending an unquoted ETag, behind
+// normalize and Caddy's encode in either order, and without encode: the
+// client gets a valid entity-tag, and a conditional GET carrying it reaches
+// the origin as the origin's own string and gets its 304. Tags the origin
+// quoted itself, strong or weak, pass byte for byte as stock Caddy sends
+// them and still get their 304.
+func TestETagThroughEncode(t *testing.T) {
+	needCaddy(t)
+	tags := map[string]string{
+		"/unquoted":      "abc123",
+		"/unquoted-weak": "W/abc123",
+		"/quoted":        `"abc123"`,
+		"/weak":          `W/"abc123"`,
+	}
+	o := newConditionalOrigin(t, tags)
+	// In a site block Caddy orders normalize before encode, whatever the
+	// order written (/gz/); a route keeps the order written (/outer/).
+	cfg := globalOptions + fmt.Sprintf(`
+:9080 {
+	handle_path /gz/* {
+		encode gzip
+		normalize
+		reverse_proxy %[1]s
+	}
+	handle_path /outer/* {
+		route {
+			encode gzip
+			normalize
+			reverse_proxy %[1]s
+		}
+	}
+	handle_path /plain/* {
+		normalize
+		reverse_proxy %[1]s
+	}
+	handle_path /stock-gz/* {
+		encode gzip
+		reverse_proxy %[1]s
+	}
+	handle_path /stock/* {
+		reverse_proxy %[1]s
+	}
+}
+`, o.upstream.Addr())
+	startCaddy(t, cfg)
+	gzip := map[string]string{"Accept-Encoding": "gzip"}
+	for _, proto := range allProtos {
+		for _, route := range []struct {
+			name, stock string
+			ae          map[string]string
+			encodes     bool
+		}{
+			{"gz", "stock-gz", gzip, true},
+			{"gz", "stock-gz", nil, false}, // encode in the chain, not encoding
+			{"outer", "stock-gz", gzip, true},
+			{"plain", "stock", gzip, false},
+			{"plain", "stock", nil, false},
+		} {
+			for _, path := range sortedKeys(tags) {
+				raw := tags[path]
+				what := fmt.Sprintf("%s /%s%s (Accept-Encoding %q)", proto, route.name, path, route.ae["Accept-Encoding"])
+				t.Run(what, func(t *testing.T) {
+					first := fetch(t, proto, request{path: "/" + route.name + path, header: route.ae})
+					etag := first.header.Values("Etag")
+					if first.status != 200 || len(etag) != 1 || !responses.ValidETag(etag[0]) {
+						t.Fatalf("first GET: %d ETag %q, want 200 with one entity-tag", first.status, etag)
+					}
+					if ce := first.header.Get("Content-Encoding"); (ce == "gzip") != route.encodes {
+						t.Errorf("first GET: Content-Encoding %q; encoding by encode: want %v", ce, route.encodes)
+					}
+					stock := fetch(t, proto, request{path: "/" + route.stock + path, header: route.ae})
+					if strings.HasPrefix(raw, `"`) || strings.HasPrefix(raw, `W/"`) {
+						// A valid tag: exactly what stock Caddy sends.
+						if got, want := etag[0], stock.header.Get("Etag"); got != want {
+							t.Errorf("ETag %q, want %q as stock Caddy sends", got, want)
+						}
+					} else if !strings.Contains(etag[0], "~unquoted") {
+						t.Errorf("ETag %q: want the marked quoted form", etag[0])
+					}
+					h := map[string]string{"If-None-Match": etag[0]}
+					for k, v := range route.ae {
+						h[k] = v
+					}
+					second := fetch(t, proto, request{path: "/" + route.name + path, header: h})
+					if second.status != 304 {
+						t.Errorf("GET with If-None-Match %s: %d, want 304 (the origin got If-None-Match %q, its tag is %q)",
+							etag[0], second.status, o.got(path), raw)
+					}
+					if second.status == 304 && len(second.body) != 0 {
+						t.Errorf("304 with content %q", second.body)
+					}
+					if v := second.header.Values("Etag"); len(v) != 1 || !responses.ValidETag(v[0]) {
+						t.Errorf("304 ETag %q, want one entity-tag", v)
+					}
+					if got := o.got(path); got != raw {
+						t.Errorf("the origin got If-None-Match %q, want its own tag %q", got, raw)
+					}
+				})
+			}
+		}
+	}
+	// The control: stock Caddy's encode breaks an unquoted tag further.
+	got := fetch(t, protoH1, request{path: "/stock-gz/unquoted", header: gzip}).header.Get("Etag")
+	if got != `abc123-gzip"` {
+		t.Errorf("stock Caddy with encode: ETag %q, want abc123-gzip\" (the defect this rule repairs)", got)
+	}
 }

@@ -3,6 +3,7 @@ package normalize
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -182,6 +183,40 @@ func rulesACases() []ruleCase {
 			events: []ev{{RuleCacheControlMustUnderstand, R, 200}}},
 		{name: "cache-control-must-understand/alone/off", opts: with(full, RuleCacheControlMustUnderstand, Off), h: reply(200, "ok", "Cache-Control", "must-understand"),
 			status: 200, body: "ok", want: map[string]string{"Cache-Control": "must-understand"}, same: true},
+		// etag-invalid
+		{name: "etag-invalid/unquoted/enforce", opts: full, h: reply(200, "ok", "ETag", "abc123"),
+			status: 200, body: "ok", want: map[string]string{"Etag": `"abc123~unquoted"`},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		{name: "etag-invalid/unquoted weak/enforce", opts: full, h: reply(200, "ok", "ETag", "W/5f3c-1a2b"),
+			status: 200, body: "ok", want: map[string]string{"Etag": `W/"5f3c-1a2b~unquoted"`},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		{name: "etag-invalid/unquoted on 304/enforce", opts: full, h: reply(304, "", "ETag", "abc123"),
+			status: 304, want: map[string]string{"Etag": `"abc123~unquoted"`},
+			events: []ev{{RuleETagInvalid, E, 304}}},
+		// What Caddy's encode makes of an unquoted abc123 (a coding
+		// net/http's client leaves alone).
+		{name: "etag-invalid/unquoted behind encode/enforce", opts: full, h: reply(200, "ok", "ETag", `abc123-br"`, "Content-Encoding", "br"),
+			status: 200, body: "ok", want: map[string]string{"Etag": `"abc123~unquoted-br"`},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		// The suffix of another coding than the response's is no
+		// encode's: the value cannot be quoted as it is.
+		{name: "etag-invalid/stray quote/enforce removes", opts: full, h: reply(200, "ok", "ETag", `abc123-gzip"`),
+			status: 200, body: "ok", want: map[string]string{"Etag": absent},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		{name: "etag-invalid/space/enforce removes", opts: full, h: reply(200, "ok", "ETag", "abc 123"),
+			status: 200, body: "ok", want: map[string]string{"Etag": absent},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		{name: "etag-invalid/unterminated/enforce removes", opts: full, h: reply(200, "ok", "ETag", `"abc123`),
+			status: 200, body: "ok", want: map[string]string{"Etag": absent},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		{name: "etag-invalid/empty/enforce removes", opts: full, h: reply(200, "ok", "ETag", ""),
+			status: 200, body: "ok", want: map[string]string{"Etag": absent},
+			events: []ev{{RuleETagInvalid, E, 200}}},
+		{name: "etag-invalid/unquoted/report", opts: with(full, RuleETagInvalid, R), h: reply(200, "ok", "ETag", "abc123"),
+			status: 200, body: "ok", want: map[string]string{"Etag": "abc123"}, same: true,
+			events: []ev{{RuleETagInvalid, R, 200}}},
+		{name: "etag-invalid/unquoted/off", opts: with(full, RuleETagInvalid, Off), h: reply(200, "ok", "ETag", "abc123"),
+			status: 200, body: "ok", want: map[string]string{"Etag": "abc123"}, same: true},
 	}
 }
 
@@ -201,6 +236,12 @@ var rulesAConformant = []struct {
 	{"Last-Modified on 304", "GET", reply(304, "", "Last-Modified", "Sat, 05 Nov 1994 08:49:37 GMT", "ETag", `"v1"`)},
 	{"Last-Modified before Date, no Date", "GET", reply(200, "ok", "Date", del, "Last-Modified", "Sat, 05 Nov 1994 08:49:37 GMT")},
 	{"Retry-After 0", "GET", reply(503, "busy", "Retry-After", "0")},
+	{"ETag strong", "GET", reply(200, "ok", "ETag", `"v1"`)},
+	{"ETag weak", "GET", reply(200, "ok", "ETag", `W/"v1"`)},
+	{"ETag empty strong", "GET", reply(200, "ok", "ETag", `""`)},
+	{"ETag empty weak", "GET", reply(200, "ok", "ETag", `W/""`)},
+	{"ETag with commas and obs-text", "GET", reply(200, "ok", "ETag", "\"a,b;c\xe9\"")},
+	{"ETag of encode on a quoted tag", "GET", reply(200, "ok", "ETag", `"abc123-zstd"`, "Content-Encoding", "zstd")},
 	{"Cache-Control max-age=0, must-revalidate", "GET", reply(200, "ok", "Cache-Control", "max-age=0, must-revalidate")},
 	{"Cache-Control names in upper case (compared case-insensitively)", "GET", reply(200, "ok", "Cache-Control", "Max-Age=60, No-Store")},
 	{"Cache-Control quoted field lists", "GET", reply(200, "ok", "Cache-Control", `no-cache="Set-Cookie, Set-Cookie2", private="Authorization"`)},
@@ -298,5 +339,98 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 				t.Errorf("HTTP/2 responses differ\nwrapped: %d %v %q\ndirect:  %d %v %q", w2.status, w2.header, w2.body, d2.status, d2.header, d2.body)
 			}
 		})
+	}
+}
+
+// originETag is an origin that sends tag as its ETag and answers 304 only
+// when If-None-Match is exactly its tag, 412 when If-Match is not.
+func originETag(tag string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", fixedDate)
+		w.Header()["Etag"] = []string{tag}
+		if im := r.Header.Get("If-Match"); im != "" && im != tag {
+			w.WriteHeader(http.StatusPreconditionFailed)
+			return
+		}
+		if r.Header.Get("If-None-Match") == tag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		io.WriteString(w, "content")
+	}
+}
+
+// TestETagRoundTrip: the tag etag-invalid quotes comes back to the origin
+// as the origin sent it, so its 304s (and If-Match) keep working; quoted
+// tags pass both ways untouched.
+func TestETagRoundTrip(t *testing.T) {
+	get := func(t *testing.T, url string, h ...string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest("GET", url, nil)
+		for i := 0; i+1 < len(h); i += 2 {
+			req.Header.Set(h[i], h[i+1])
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res
+	}
+	for _, tc := range []struct{ origin, out string }{
+		{"abc123", `"abc123~unquoted"`},
+		{"W/abc123", `W/"abc123~unquoted"`},
+		{`"abc123"`, `"abc123"`},
+		{`W/"abc123"`, `W/"abc123"`},
+		{"a,b", `"a,b~unquoted"`},
+	} {
+		t.Run(tc.origin, func(t *testing.T) {
+			f := newFixture(t, full, originETag(tc.origin))
+			url := f.h1.URL + "/x"
+			res := get(t, url)
+			if got := res.Header.Get("Etag"); res.StatusCode != 200 || got != tc.out {
+				t.Fatalf("first GET: %d ETag %q, want 200 %q", res.StatusCode, got, tc.out)
+			}
+			if res := get(t, url, "If-None-Match", tc.out); res.StatusCode != 304 || res.Header.Get("Etag") != tc.out {
+				t.Errorf("If-None-Match %s: %d ETag %q, want 304 %q", tc.out, res.StatusCode, res.Header.Get("Etag"), tc.out)
+			}
+			if res := get(t, url, "If-Match", tc.out); res.StatusCode != 200 {
+				t.Errorf("If-Match %s: %d, want 200", tc.out, res.StatusCode)
+			}
+			if res := get(t, url, "If-Match", `"nope"`); res.StatusCode != 412 {
+				t.Errorf(`If-Match "nope": %d, want 412`, res.StatusCode)
+			}
+			f.events()
+		})
+	}
+}
+
+func TestUnmarkETags(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`"abc~unquoted"`, "abc"},
+		{`W/"abc~unquoted"`, "W/abc"},
+		{`"abc~unquoted-gzip"`, "abc"},
+		{`"abc~unquoted-br", "x", W/"y~unquoted"`, `abc, "x", W/y`},
+		{`"a,b~unquoted" , *`, "a,b, *"},
+		{`"abc~unquoted~unquoted"`, "abc~unquoted"},
+		{`"~unquoted"`, `"~unquoted"`},
+		{`W/"abc~unquoted-gzip"`, `W/"abc~unquoted-gzip"`},
+	} {
+		h := http.Header{"If-None-Match": {tc.in}, "If-Range": {tc.in}, "If-Match": {tc.in}}
+		unmarkETags(h)
+		for _, f := range conditionalFields {
+			if got := h.Get(f); got != tc.want {
+				t.Errorf("%s: %s: got %s, want %s", f, tc.in, got, tc.want)
+			}
+		}
+	}
+	h := http.Header{"If-None-Match": {`"abc"`}, "If-Range": {fixedDate}}
+	unmarkETags(h)
+	if h.Get("If-None-Match") != `"abc"` || h.Get("If-Range") != fixedDate {
+		t.Errorf("unmarked fields changed: %v", h)
+	}
+	if n := testing.AllocsPerRun(100, func() { unmarkETags(h) }); n != 0 {
+		t.Errorf("%v allocations for unmarked fields, want none", n)
 	}
 }
