@@ -60,3 +60,31 @@ func TestParseHTTPDateLenient(t *testing.T) {
 		t.Errorf("%v allocations, want none", n)
 	}
 }
+
+// FuzzParseHTTPDateLenient: the lenient parser accepts every HTTP-date
+// with the same instant, and what it accepts formats as an IMF-fixdate
+// that parses back to that instant.
+func FuzzParseHTTPDateLenient(f *testing.F) {
+	for _, s := range []string{"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994",
+		"Sun, 06 Nov 1994 10:49:37 +0200", "Sun Nov 06 08:49:37 UTC 1994", "6 nov 94 08:49 Z"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		lt, lok := ParseHTTPDateLenient(s, now)
+		if st, ok := ParseHTTPDate(s, now); ok && (!lok || !st.Equal(lt)) {
+			t.Fatalf("%q: strict %v, lenient %v %v", s, st, lt, lok)
+		}
+		if !lok {
+			return
+		}
+		out := FormatHTTPDate(lt)
+		if lt.Year() < 0 || lt.Year() > 9999 {
+			return // out of the 4DIGIT range after a zone offset
+		}
+		back, ok := ParseHTTPDate(out, now)
+		if !IsIMFFixdate(out) || !ok || !back.Equal(lt) {
+			t.Fatalf("%q: %v formats as %q, which parses as %v %v", s, lt, out, back, ok)
+		}
+	})
+}
