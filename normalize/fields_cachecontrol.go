@@ -57,7 +57,10 @@ scan:
 		}
 	}
 	next = end
-	piece := strings.TrimRight(line[pos:end], " \t")
+	piece := line[pos:end]
+	for piece != "" && (piece[len(piece)-1] == ' ' || piece[len(piece)-1] == '\t') {
+		piece = piece[:len(piece)-1]
+	}
 	n := 0
 	for n < len(piece) && tchar(piece[n]) {
 		n++
@@ -117,12 +120,54 @@ func unquote(q string) string {
 	return b.String()
 }
 
-func tchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func tchar(c byte) bool { return tchars[c] }
+
+// tchars marks the bytes of a token (RFC 9110 §5.6.2).
+var tchars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			t[c] = true
+		}
 	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+	for _, c := range []byte("!#$%&'*+-.^_`|~") {
+		t[c] = true
+	}
+	return t
+}()
+
+// hasFold reports whether s contains sub, sub being lower case ASCII,
+// without regard to case. It is the cheap test before a scan.
+func hasFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i]|0x20 == sub[0] && strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// ccAnyWith is ccAny for h's lines that contain one of subs (lower
+// case), which the elements f looks for must contain.
+func ccAnyWith(h http.Header, f func(e ccElem) bool, subs ...string) bool {
+	for _, line := range h[responses.HeaderCacheControl] {
+		found := false
+		for _, sub := range subs {
+			if hasFold(line, sub) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		for e, pos, more := ccNext(line, 0); more; e, pos, more = ccNext(line, pos) {
+			if e.ok && f(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func allTchar(s string) bool {

@@ -20,16 +20,32 @@ var dateFields = [...]string{responses.HeaderDate, responses.HeaderExpires, resp
 // cache (RFC 9111 §5.3: "already expired").
 const epochDate = "Thu, 01 Jan 1970 00:00:00 GMT"
 
-// isIMF reports whether v is an IMF-fixdate, remembering the last one
-// found valid (responses of one second share their Date).
+// isIMF reports whether v is an IMF-fixdate. The Date date-invalid last
+// found valid is taken as it is (responses of one second share their
+// Date); other values are not remembered, lest Expires and Last-Modified
+// push the Date out.
 func isIMF(v string) bool {
-	return len(v) == len(http.TimeFormat) && v[3] == ',' && validDate(v)
+	if len(v) != len(http.TimeFormat) || v[3] != ',' {
+		return false
+	}
+	if p := lastDate.Load(); p != nil && *p == v {
+		return true
+	}
+	return responses.IsIMFFixdate(v)
 }
 
 // parseDate parses v as a date in any form senders use, near misses
-// included.
+// included. The two-digit years of the RFC 850 form are read against the
+// second httpDate last formatted, which is near enough for the 50-year
+// rule and spares a clock read per value.
 func parseDate(v string) (time.Time, bool) {
-	return responses.ParseHTTPDateLenient(v, time.Now())
+	now := time.Time{}
+	if d := dateCache.Load(); d != nil {
+		now = time.Unix(d.unix, 0)
+	} else {
+		now = time.Now()
+	}
+	return responses.ParseHTTPDateLenient(v, now)
 }
 
 // obsoleteDate reports whether v is a date in another form than

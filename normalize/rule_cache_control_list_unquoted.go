@@ -14,7 +14,7 @@ var RuleCacheControlListUnquoted = register(&rule{
 	Fix:      `quotes it (no-cache="Set-Cookie")`,
 	Triggers: []string{responses.HeaderCacheControl},
 	Detect: func(r *response) bool {
-		return ccAny(r.Header, func(e ccElem) bool { return e.hasArg && !e.quoted && ccIsList(e.name) })
+		return ccAnyWith(r.Header, func(e ccElem) bool { return e.hasArg && !e.quoted && ccIsList(e.name) }, "no-cache=", "private=")
 	},
 	Repair: func(r *response, _ *values) bool {
 		return ccEdit(r.Header, func(e ccElem) (string, bool, bool) {

@@ -15,7 +15,7 @@ var RuleCacheControlMaxAgeQuoted = register(&rule{
 	Fix:      "writes it in token form (max-age=60)",
 	Triggers: []string{responses.HeaderCacheControl},
 	Detect: func(r *response) bool {
-		return ccAny(r.Header, func(e ccElem) bool { return e.quoted && ccIsAge(e.name) })
+		return ccAnyWith(r.Header, func(e ccElem) bool { return e.quoted && ccIsAge(e.name) }, `age="`)
 	},
 	Repair: func(r *response, _ *values) bool {
 		return ccEdit(r.Header, func(e ccElem) (string, bool, bool) {

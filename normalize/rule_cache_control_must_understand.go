@@ -21,7 +21,7 @@ var RuleCacheControlMustUnderstand = register(&rule{
 	Fix:      "adds no-store",
 	Triggers: []string{responses.HeaderCacheControl},
 	Detect: func(r *response) bool {
-		return ccAny(r.Header, isMustUnderstand) && !ccAny(r.Header, isNoStore)
+		return ccAnyWith(r.Header, isMustUnderstand, "must-understand") && !ccAny(r.Header, isNoStore)
 	},
 	Repair: func(r *response, _ *values) bool {
 		lines := r.Header[responses.HeaderCacheControl]

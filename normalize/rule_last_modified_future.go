@@ -21,6 +21,15 @@ var RuleLastModifiedFuture = register(&rule{
 		if len(lm) == 0 {
 			return false
 		}
+		// The common case, two IMF-fixdates, compares without a clock
+		// or a time.Time.
+		if d := r.Header[responses.HeaderDate]; len(lm) == 1 && len(d) == 1 {
+			l, ok1 := responses.IMFFixdateOrder(lm[0])
+			o, ok2 := responses.IMFFixdateOrder(d[0])
+			if ok1 && ok2 {
+				return l > o
+			}
+		}
 		origin := originDate(r.Header)
 		for _, v := range lm {
 			if t, ok := parseDate(v); ok && t.After(origin) {

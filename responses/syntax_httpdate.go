@@ -17,9 +17,29 @@ func ParseHTTPDate(value string, now time.Time) (time.Time, bool) {
 
 // IsIMFFixdate reports whether value is an HTTP-date in the form senders
 // must generate, IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT",
-// RFC 9110 §5.6.7). It does not allocate.
+// RFC 9110 §5.6.7), as strictly as ValidHTTPDate. It does not allocate.
 func IsIMFFixdate(value string) bool {
-	return len(value) == len(http.TimeFormat) && value[3] == ',' && ValidHTTPDate(value)
+	_, ok := IMFFixdateOrder(value)
+	return ok
+}
+
+// IMFFixdateOrder returns, for an IMF-fixdate, the number
+// yyyymmddhhmmss, which orders dates as time does (a leap second aside),
+// and false for any other value. It is IsIMFFixdate without building a
+// time.Time: comparing two dates this way costs a few dozen byte
+// comparisons. It does not allocate.
+func IMFFixdateOrder(v string) (int64, bool) {
+	if len(v) != len(http.TimeFormat) || v[3] != ',' || v[4] != ' ' || v[7] != ' ' || v[11] != ' ' ||
+		v[16] != ' ' || v[19] != ':' || v[22] != ':' || v[25:] != " GMT" || !isDayName(v[:3]) {
+		return 0, false
+	}
+	day, month, year := num(v[5:7]), monthNum(v[8:11]), num(v[12:16])
+	h, m, sec := num(v[17:19]), num(v[20:22]), num(v[23:25])
+	if year < 0 || month == 0 || day < 1 || day > daysIn(month, year) ||
+		h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 60 {
+		return 0, false
+	}
+	return int64(year)*1e10 + int64(month)*1e8 + int64(day)*1e6 + int64(h)*1e4 + int64(m)*100 + int64(sec), true
 }
 
 // FormatHTTPDate formats t as an IMF-fixdate.

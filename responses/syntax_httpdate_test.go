@@ -71,6 +71,9 @@ func FuzzParseHTTPDateLenient(f *testing.F) {
 	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, s string) {
+		if st, ok := ParseHTTPDate(s, now); IsIMFFixdate(s) != (ok && len(s) == 29 && s[3] == ',') {
+			t.Fatalf("%q: IsIMFFixdate %v, strict parse %v %v", s, IsIMFFixdate(s), st, ok)
+		}
 		lt, lok := ParseHTTPDateLenient(s, now)
 		if st, ok := ParseHTTPDate(s, now); ok && (!lok || !st.Equal(lt)) {
 			t.Fatalf("%q: strict %v, lenient %v %v", s, st, lt, lok)
@@ -87,4 +90,19 @@ func FuzzParseHTTPDateLenient(f *testing.F) {
 			t.Fatalf("%q: %v formats as %q, which parses as %v %v", s, lt, out, back, ok)
 		}
 	})
+}
+
+func TestIMFFixdateOrder(t *testing.T) {
+	a, ok1 := IMFFixdateOrder("Sun, 06 Nov 1994 08:49:37 GMT")
+	b, ok2 := IMFFixdateOrder("Mon, 07 Nov 1994 00:00:00 GMT")
+	c, ok3 := IMFFixdateOrder("Sat, 31 Dec 1994 23:59:59 GMT")
+	if !ok1 || !ok2 || !ok3 || !(a < b && b < c) || a != 19941106084937 {
+		t.Errorf("orders %d %d %d (%v %v %v)", a, b, c, ok1, ok2, ok3)
+	}
+	for _, v := range []string{"Sun, 31 Feb 1994 08:49:37 GMT", "Xyz, 06 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 UTC",
+		"Sun, 06 Nov 1994 24:00:00 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:3x GMT"} {
+		if _, ok := IMFFixdateOrder(v); ok {
+			t.Errorf("%q accepted", v)
+		}
+	}
 }
