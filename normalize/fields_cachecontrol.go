@@ -103,23 +103,6 @@ func quotedStringLen(s string) int {
 	return -1
 }
 
-// unquote returns the content of a quoted-string, backslashes removed; it
-// allocates only when there is one.
-func unquote(q string) string {
-	s := q[1 : len(q)-1]
-	if strings.IndexByte(s, '\\') < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+1 < len(s) {
-			i++
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
 func tchar(c byte) bool { return tchars[c] }
 
 // tchars marks the bytes of a token (RFC 9110 §5.6.2).
