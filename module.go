@@ -49,16 +49,21 @@ type Handler struct {
 	Mode string `json:"mode,omitempty"`
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
-	// "report" or "off". The IDs (normalize.RuleIDs; TestHandlerDocListsRules
-	// keeps this list in step) are allow-lists-refused, allow-missing,
-	// content-forbidden, content-range-416-missing, content-range-missing,
-	// date-invalid, head-content, interim-http10, link-451-missing,
-	// location-invalid, location-missing, not-modified-metadata,
-	// options-allow-missing, proxy-authenticate-missing, reset-content,
-	// retry-after-413-missing, retry-after-invalid, retry-after-missing,
-	// status-invalid, upgrade-missing and www-authenticate-missing; and
-	// replace-errors, the action of ReplaceErrors (reported: nothing is
-	// replaced, what would have been is counted and logged).
+	// "report" or "off". The IDs (normalize.RuleIDs;
+	// TestHandlerDocListsRules keeps this list in step) are
+	// allow-lists-refused, allow-missing, cache-control-invalid,
+	// cache-control-list-unquoted, cache-control-max-age-quoted,
+	// cache-control-must-understand, content-forbidden,
+	// content-range-416-missing, content-range-missing, date-invalid,
+	// etag-invalid, expires-invalid, head-content, http-date-obsolete,
+	// interim-http10, last-modified-future, last-modified-invalid,
+	// link-451-missing, location-invalid, location-missing,
+	// not-modified-metadata, options-allow-missing,
+	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
+	// retry-after-invalid, retry-after-missing, status-invalid,
+	// upgrade-missing and www-authenticate-missing; and replace-errors, the
+	// action of ReplaceErrors (reported: nothing is replaced, what would
+	// have been is counted and logged).
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not

@@ -67,6 +67,11 @@ func TestAuditFinds(t *testing.T) {
 		{"205 with chunked content", "GET",
 			"HTTP/1.1 205 Reset Content\r\n" + date + "\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
 			[]want{{"reset-content", "MUST", "RFC 9110 §15.3.6", 205}}},
+		// Recipients accept the obsolete forms; senders MUST generate
+		// IMF-fixdate (RFC 9110 §5.6.7).
+		{"Date in the obsolete RFC 850 form", "GET",
+			"HTTP/1.1 200 OK\r\nDate: Monday, 02-Jan-06 15:04:05 GMT\r\nContent-Length: 0\r\n\r\n",
+			[]want{{"http-date-obsolete", "MUST", "RFC 9110 §5.6.7", 200}}},
 		{"status 600", "GET",
 			"HTTP/1.1 600 Weird\r\n" + date + "\r\nContent-Length: 0\r\n\r\n",
 			[]want{{"status-invalid", "MUST", "RFC 9110 §15", 600}}},
@@ -142,7 +147,6 @@ func TestAuditCorrect(t *testing.T) {
 		{"chunked with extensions and trailers", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n2;ext=1\r\nhi\r\n0\r\nX-Sum: 2\r\n\r\n"},
 		{"close-delimited content", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\n\r\nuntil the close"},
 		{"no Date", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
-		{"Date in the obsolete RFC 850 form", "GET", "HTTP/1.1 200 OK\r\nDate: Monday, 02-Jan-06 15:04:05 GMT\r\nContent-Length: 0\r\n\r\n"},
 		{"204 with nothing", "GET", "HTTP/1.1 204 No Content\r\n" + date + "\r\n\r\n"},
 		{"205 with Content-Length: 0", "GET", "HTTP/1.1 205 Reset Content\r\n" + date + "\r\nContent-Length: 0\r\n\r\n"},
 		{"205 chunked, empty (RFC 9110 §15.3.6)", "GET", "HTTP/1.1 205 Reset Content\r\n" + date + "\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},

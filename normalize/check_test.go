@@ -48,8 +48,10 @@ var checkTests = []struct {
 	{"426 with Upgrade", "GET", 426, hdr("Date: "+date, "Upgrade: h2c", "Connection: upgrade"), true, ""},
 	{"503 Retry-After seconds", "GET", 503, hdr("Retry-After: 120"), true, ""},
 	{"503 Retry-After date", "GET", 503, hdr("Retry-After: " + date), true, ""},
-	{"429 Retry-After asctime", "GET", 429, hdr("Date: "+date, "Retry-After: Sun Nov  6 08:49:37 1994"), true, ""},
-	{"413 Retry-After rfc850", "PUT", 413, hdr("Date: "+date, "Retry-After: Sunday, 06-Nov-94 08:49:37 GMT"), true, ""},
+	// The obsolete forms are HTTP-dates (retry-after-invalid lets them
+	// pass), but senders must generate IMF-fixdate (§5.6.7).
+	{"429 Retry-After asctime", "GET", 429, hdr("Date: "+date, "Retry-After: Sun Nov  6 08:49:37 1994"), true, "http-date-obsolete"},
+	{"413 Retry-After rfc850", "PUT", 413, hdr("Date: "+date, "Retry-After: Sunday, 06-Nov-94 08:49:37 GMT"), true, "http-date-obsolete"},
 	{"201 with Location", "POST", 201, hdr("Date: "+date, "Location: /items/1"), true, ""},
 	{"301 absolute", "GET", 301, hdr("Date: "+date, "Location: https://example.com/a?b=c#d"), true, ""},
 	{"302 relative", "GET", 302, hdr("Date: "+date, "Location: ../up%20here"), false, ""},
@@ -93,7 +95,9 @@ var checkTests = []struct {
 	{"Retry-After 1.5", "GET", 503, hdr("Retry-After: 1.5"), true, "retry-after-invalid"},
 	{"Retry-After -1", "GET", 429, hdr("Date: "+date, "Retry-After: -1"), true, "retry-after-invalid"},
 	{"Retry-After twice", "GET", 503, hdr("Retry-After: 1", "Retry-After: 2"), true, "retry-after-invalid"},
-	{"Retry-After with zone", "GET", 503, hdr("Retry-After: Sun, 06 Nov 1994 08:49:37 UTC"), true, "retry-after-invalid"},
+	// UTC for GMT names the same instant: rewritten, not dropped.
+	{"Retry-After with zone", "GET", 503, hdr("Retry-After: Sun, 06 Nov 1994 08:49:37 UTC"), true, "http-date-obsolete"},
+	{"Retry-After with an unknown zone", "GET", 503, hdr("Retry-After: Sun, 06 Nov 1994 08:49:37 CET"), true, "retry-after-invalid"},
 	{"201 without Location", "POST", 201, hdr("Date: " + date), true, "location-missing"},
 	{"301 without Location", "GET", 301, hdr("Date: " + date), true, "location-missing"},
 	{"302 without Location", "GET", 302, hdr("Date: " + date), true, "location-missing"},

@@ -90,8 +90,14 @@ func (n *Normalizer) Action(r Rule) Action {
 }
 
 // Wrap returns a ResponseWriter that normalises the response to r written
-// through it. Call Release when the handler has returned.
+// through it. Call Release when the handler has returned. Unless
+// etag-invalid is off, it first gives the entity-tags that rule quoted
+// back to the handler as the origin sent them, in r's If-None-Match,
+// If-Match and If-Range (see etagMarker).
 func (n *Normalizer) Wrap(w http.ResponseWriter, r *http.Request) *ResponseWriter {
+	if n.actions[RuleETagInvalid] != Off {
+		unmarkETags(r.Header)
+	}
 	nw := n.pool.Get().(*ResponseWriter)
 	nw.n, nw.rw, nw.req = n, w, r
 	return nw

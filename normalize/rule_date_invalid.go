@@ -9,7 +9,8 @@ import (
 // RuleDateInvalid: a Date that is not an HTTP-date, or that is repeated
 // (RFC 9110 §6.6.1, §5.6.7, §5.3). A missing Date is not reported: the
 // recipient that forwards the response adds one (§6.6.1), as net/http's
-// server does.
+// server does. A date in a near-miss form ("+0000" for GMT) is
+// http-date-obsolete's, which keeps its instant.
 var RuleDateInvalid = register(&rule{
 	ID:       "date-invalid",
 	Ref:      "RFC 9110 §6.6.1",
@@ -20,7 +21,7 @@ var RuleDateInvalid = register(&rule{
 	Triggers: []string{responses.HeaderDate},
 	Detect: func(r *response) bool {
 		v := r.Header[responses.HeaderDate]
-		return len(v) != 1 || !validDate(v[0])
+		return len(v) != 1 || !validDate(v[0]) && notADate(v[0])
 	},
 	Repair: func(r *response, _ *values) bool {
 		r.Header[responses.HeaderDate] = []string{httpDate()}

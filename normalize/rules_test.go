@@ -373,9 +373,14 @@ func ruleCases() []ruleCase {
 		{name: "date-invalid/200/enforce", opts: full, h: reply(200, "ok", "Date", "yesterday"),
 			status: 200, body: "ok", check: freshDate,
 			events: []ev{{RuleDateInvalid, E, 200}}},
-		{name: "date-invalid/404 UTC instead of GMT/enforce", opts: full, h: reply(404, "gone", "Date", "Sun, 06 Nov 1994 08:49:37 UTC"),
+		{name: "date-invalid/404 CET instead of GMT/enforce", opts: full, h: reply(404, "gone", "Date", "Sun, 06 Nov 1994 08:49:37 CET"),
 			status: 404, body: "gone", check: freshDate,
 			events: []ev{{RuleDateInvalid, E, 404}}},
+		// UTC for GMT names the instant: http-date-obsolete rewrites it
+		// (rules_a_test.go), date-invalid leaves it.
+		{name: "date-invalid/404 UTC instead of GMT/passes to http-date-obsolete", opts: full, h: reply(404, "gone", "Date", "Sun, 06 Nov 1994 08:49:37 UTC"),
+			status: 404, body: "gone", want: map[string]string{"Date": fixedDate},
+			events: []ev{{RuleHTTPDateObsolete, E, 404}}},
 		{name: "date-invalid/200/report", opts: with(full, RuleDateInvalid, R), h: reply(200, "ok", "Date", "yesterday"),
 			status: 200, want: map[string]string{"Date": "yesterday"}, body: "ok", same: true,
 			events: []ev{{RuleDateInvalid, R, 200}}},
