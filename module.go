@@ -38,7 +38,8 @@ func init() {
 // malformed fields, and answers an invalid status with 502 Bad Gateway.
 // Each fix is a rule, named by a stable ID, that can be enforced, only
 // reported, or turned off. Every violation is logged and counted in the
-// metric caddy_normalize_violations_total{rule,action,level}, where level
+// metric caddy_normalize_violations_total{server,rule,action,level}, where
+// server is the name of the Caddy server, as in Caddy's HTTP metrics, and level
 // is the rule's requirement level (MUST, SHOULD, or MAY for an advisory,
 // which is not a violation but is counted the same way).
 type Handler struct {
@@ -133,6 +134,7 @@ type Handler struct {
 	maintPage *template.Template
 	format    responses.Format
 	pages     map[int]*template.Template
+	site      *siteCounts // the counts of the handler's server; nil: the request's
 	logger    *zap.Logger // sampled: violations
 	errLogger *zap.Logger // upstream failures
 }
@@ -151,6 +153,11 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	h.logger = sampledLogger(h.errLogger)
 	if err := registerMetrics(ctx.GetMetricsRegistry()); err != nil {
 		return err
+	}
+	// Caddy provisions a server's handlers with the server in the
+	// context: the handler counts in its server's series.
+	if name := serverName(ctx); name != "" {
+		h.site = siteFor(name)
 	}
 	opts, err := h.options()
 	if err != nil {
