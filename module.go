@@ -71,6 +71,11 @@ type Handler struct {
 	// only reported: no method list is invented.
 	Allow []string `json:"allow,omitempty"`
 
+	// LearnAllow configures the learned Allow (on by default): the Allow
+	// added is what the origin said of the resource, less the methods it
+	// refused there. See LearnAllow.
+	LearnAllow *LearnAllow `json:"learn_allow,omitempty"`
+
 	// WWWAuthenticate is the challenge added to a 401 Unauthorized that
 	// lacks one, e.g. `Basic realm="app"`. Without it, reported only.
 	WWWAuthenticate string `json:"www_authenticate,omitempty"`
@@ -167,6 +172,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if h.pages, err = loadErrorPages(h.ErrorPages); err != nil {
 		return err
 	}
+	opts.LearnAllow = h.LearnAllow.learner() // fresh on each load
 	opts.OnViolation = h.onViolation
 	opts.OnGenerated = h.onGenerated
 	opts.AbortDroppedBody = true
@@ -257,6 +263,9 @@ func (h *Handler) options() (normalize.Options, error) {
 		}
 	}
 	if err := checkRetryAfter(time.Duration(h.RetryAfter)); err != nil {
+		return opts, err
+	}
+	if err := h.LearnAllow.validate(); err != nil {
 		return opts, err
 	}
 	opts.Allow = h.Allow
