@@ -2,6 +2,7 @@ package caddytest
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"net"
 	"net/http"
@@ -86,6 +87,35 @@ func TestLearnedAllow(t *testing.T) {
 	expect(protoH1, "PUT", "/small/r", "GET, HEAD, POST, PATCH")
 	expect(protoH1, "DELETE", "/small/r2", "GET, HEAD, POST, PUT, PATCH")
 	expect(protoH1, "POST", "/small/r", "GET, HEAD, PUT, DELETE, PATCH")
+}
+
+// reloadCaddy makes Caddy provision its current config again, which it
+// does not for a config it already runs unless told to: every handler
+// starts afresh (a learned Allow is forgotten).
+func reloadCaddy(t *testing.T) {
+	t.Helper()
+	res, err := (&http.Client{Timeout: ioTimeout}).Get("http://" + adminAddr + "/config/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("GET /config/: %d %v", res.StatusCode, err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+adminAddr+"/load", bytes.NewReader(cfg))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Cache-Control", "must-revalidate")
+	res, err = (&http.Client{Timeout: ioTimeout}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("POST /load: %d %s", res.StatusCode, body)
+	}
+	closeTLSClients()
 }
 
 // times multiplies every count of d.
