@@ -318,3 +318,23 @@ func TestLearnerCleanPathAllocs(t *testing.T) {
 		t.Errorf("a clean 200 taught something: Len %d", opts.LearnAllow.Len())
 	}
 }
+
+// BenchmarkFixAllowMissingLearned: a 405 repaired from what was learned of
+// its resource.
+func BenchmarkFixAllowMissingLearned(b *testing.B) {
+	opts := full
+	opts.LearnAllow = NewAllowLearner(0, 0)
+	n, err := New(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := newBenchWriter()
+	req := httptest.NewRequest("DELETE", "/r", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w.reset()
+		nw := n.Wrap(w, req)
+		nw.WriteHeader(http.StatusMethodNotAllowed)
+		n.Release(nw)
+	}
+}
