@@ -24,6 +24,10 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		mode enforce|report
 //		rule <rule-id> enforce|report|off
 //		allow <method...>
+//		learn_allow off|[on] {
+//			size <resources>
+//			ttl <duration>
+//		}
 //		www_authenticate <challenge>
 //		proxy_authenticate <challenge>
 //		upgrade <protocol...>
@@ -106,6 +110,16 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				}
 			}
 			h.Allow = append(h.Allow, args...)
+
+		case "learn_allow":
+			if h.LearnAllow != nil {
+				return d.Errf("learn_allow is given twice")
+			}
+			l, err := unmarshalLearnAllow(d)
+			if err != nil {
+				return err
+			}
+			h.LearnAllow = l
 
 		case "www_authenticate", "proxy_authenticate":
 			name := d.Val()

@@ -11,13 +11,11 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/caddyserver/caddy/v2"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp"
 	"github.com/caddyserver/caddy/v2/modules/caddyhttp/reverseproxy"
-	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
@@ -222,22 +220,11 @@ func (h *Handler) writeBytes(w http.ResponseWriter, r *http.Request, code int, b
 	}
 }
 
-// The counts of the generated rules (replace-errors), by action, in the
-// same metric and report as the violations, under the rule's ID.
-var generatedCounts [normalize.NumGeneratedRules][2]struct {
-	n       atomic.Uint64
-	counter prometheus.Counter
-}
-
 var generatedMessages [normalize.NumGeneratedRules][2]string
 
 func init() {
-	for r := range generatedCounts {
+	for r := range generatedMessages {
 		id := normalize.GeneratedRule(r).ID()
-		// Not a requirement of the specification but the operator's
-		// policy: its level says so.
-		generatedCounts[r][0].counter = violationsTotal.WithLabelValues(id, "enforced", "policy")
-		generatedCounts[r][1].counter = violationsTotal.WithLabelValues(id, "reported", "policy")
 		generatedMessages[r][0] = "response body replaced by " + id
 		generatedMessages[r][1] = "response body would be replaced by " + id + " (report only)"
 	}
@@ -250,9 +237,7 @@ func (h *Handler) onGenerated(e normalize.GeneratedEvent) {
 	if e.Action != normalize.Enforce {
 		i, action = 1, "reported"
 	}
-	c := &generatedCounts[e.Rule][i]
-	c.n.Add(1)
-	c.counter.Inc()
+	h.countsFor(e.Request).count(generatedIndex(e.Rule), e.Action, e.Status, e.Request)
 	if ce := h.logger.Check(zapcore.WarnLevel, generatedMessages[e.Rule][i]); ce != nil {
 		ce.Write(
 			zap.String("rule", e.Rule.ID()),

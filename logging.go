@@ -1,6 +1,7 @@
 package caddynormalize
 
 import (
+	"net/http"
 	"time"
 
 	"go.uber.org/zap"
@@ -36,9 +37,19 @@ func sampledLogger(l *zap.Logger) *zap.Logger {
 	}))
 }
 
+// countsFor returns the counts of the handler's server, resolved at
+// Provision, or, for a handler provisioned outside a server, those of the
+// request's.
+func (h *Handler) countsFor(r *http.Request) *siteCounts {
+	if h.site != nil {
+		return h.site
+	}
+	return siteOf(r)
+}
+
 // onViolation counts and logs a violation the engine met.
 func (h *Handler) onViolation(e normalize.Event) {
-	count(e.Rule, e.Action)
+	h.countsFor(e.Request).count(int(e.Rule), e.Action, e.Status, e.Request)
 	action := "enforced"
 	if e.Action != normalize.Enforce {
 		action = "reported"

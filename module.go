@@ -38,7 +38,8 @@ func init() {
 // malformed fields, and answers an invalid status with 502 Bad Gateway.
 // Each fix is a rule, named by a stable ID, that can be enforced, only
 // reported, or turned off. Every violation is logged and counted in the
-// metric caddy_normalize_violations_total{rule,action,level}, where level
+// metric caddy_normalize_violations_total{server,rule,action,level}, where
+// server is the name of the Caddy server, as in Caddy's HTTP metrics, and level
 // is the rule's requirement level (MUST, SHOULD, or MAY for an advisory,
 // which is not a violation but is counted the same way).
 type Handler struct {
@@ -74,6 +75,11 @@ type Handler struct {
 	// route its own list with a matcher. Without it such responses are
 	// only reported: no method list is invented.
 	Allow []string `json:"allow,omitempty"`
+
+	// LearnAllow configures the learned Allow (on by default): the Allow
+	// added is what the origin said of the resource, less the methods it
+	// refused there. See LearnAllow.
+	LearnAllow *LearnAllow `json:"learn_allow,omitempty"`
 
 	// WWWAuthenticate is the challenge added to a 401 Unauthorized that
 	// lacks one, e.g. `Basic realm="app"`. Without it, reported only.
@@ -138,6 +144,7 @@ type Handler struct {
 	maintPage *template.Template
 	format    responses.Format
 	pages     map[int]*template.Template
+	site      *siteCounts // the counts of the handler's server; nil: the request's
 	logger    *zap.Logger // sampled: violations
 	errLogger *zap.Logger // upstream failures
 }
@@ -157,6 +164,11 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if err := registerMetrics(ctx.GetMetricsRegistry()); err != nil {
 		return err
 	}
+	// Caddy provisions a server's handlers with the server in the
+	// context: the handler counts in its server's series.
+	if name := serverName(ctx); name != "" {
+		h.site = siteFor(name)
+	}
 	opts, err := h.options()
 	if err != nil {
 		return err
@@ -165,6 +177,7 @@ func (h *Handler) Provision(ctx caddy.Context) error {
 	if h.pages, err = loadErrorPages(h.ErrorPages); err != nil {
 		return err
 	}
+	opts.LearnAllow = h.LearnAllow.learner() // fresh on each load
 	opts.OnViolation = h.onViolation
 	opts.OnGenerated = h.onGenerated
 	opts.AbortDroppedBody = true
@@ -255,6 +268,9 @@ func (h *Handler) options() (normalize.Options, error) {
 		}
 	}
 	if err := checkRetryAfter(time.Duration(h.RetryAfter)); err != nil {
+		return opts, err
+	}
+	if err := h.LearnAllow.validate(); err != nil {
 		return opts, err
 	}
 	opts.Allow = h.Allow

@@ -37,8 +37,8 @@ func fetchReport(t *testing.T) report {
 	if err := json.Unmarshal(rec.Body.Bytes(), &raw); err != nil {
 		t.Fatalf("%v: %s", err, rec.Body)
 	}
-	if len(raw) != 2 || raw["since"] == nil || raw["rules"] == nil {
-		t.Fatalf("top-level keys of %s: want since and rules", rec.Body)
+	if len(raw) != 3 || raw["since"] == nil || raw["rules"] == nil || raw["servers"] == nil {
+		t.Fatalf("top-level keys of %s: want since, rules and servers", rec.Body)
 	}
 	var rules map[string]map[string]any
 	if err := json.Unmarshal(raw["rules"], &rules); err != nil {
@@ -95,9 +95,12 @@ func TestAdminReport(t *testing.T) {
 		t.Errorf("since %v: want a past UTC time", before.Since)
 	}
 
-	count(normalize.RuleAllowMissing, normalize.Enforce)
-	count(normalize.RuleAllowMissing, normalize.Enforce)
-	count(normalize.RuleDateInvalid, normalize.Report)
+	// Two servers: the top-level counts are their sums.
+	a, b := siteFor("report-a"), siteFor("report-b")
+	del := httptest.NewRequest("DELETE", "/x/405?secret=1", nil)
+	a.count(int(normalize.RuleAllowMissing), normalize.Enforce, 405, del)
+	b.count(int(normalize.RuleAllowMissing), normalize.Enforce, 405, httptest.NewRequest("PUT", "/y", nil))
+	b.count(int(normalize.RuleDateInvalid), normalize.Report, 200, httptest.NewRequest("GET", "/d", nil))
 
 	after := fetchReport(t)
 	for _, r := range normalize.Rules() {
@@ -116,6 +119,18 @@ func TestAdminReport(t *testing.T) {
 	if !after.Since.Equal(before.Since) {
 		t.Errorf("since moved from %v to %v", before.Since, after.Since)
 	}
+	// Grouped by server, with examples (the path without its query).
+	ra := after.Servers["report-a"].Rules
+	if got := ra["allow-missing"]; len(ra) != 1 || got.Enforced != 1 || got.Reported != 0 || got.Level != "MUST" ||
+		len(got.Examples) != 1 || got.Examples[0].Method != "DELETE" || got.Examples[0].Path != "/x/405" ||
+		got.Examples[0].Status != 405 || got.Examples[0].Action != "enforced" || time.Since(got.Examples[0].Time) > time.Minute {
+		t.Errorf("server report-a: %+v, want one enforced allow-missing with its example", ra)
+	}
+	rb := after.Servers["report-b"].Rules
+	if got := rb["date-invalid"]; len(rb) != 2 || got.Reported != 1 || got.Enforced != 0 || got.Level != normalize.RuleDateInvalid.Level().String() ||
+		len(got.Examples) != 1 || got.Examples[0].Path != "/d" || got.Examples[0].Action != "reported" {
+		t.Errorf("server report-b: %+v, want allow-missing and date-invalid", rb)
+	}
 
 	// Only GET.
 	rec := httptest.NewRecorder()
@@ -129,9 +144,9 @@ func TestAdminReport(t *testing.T) {
 	}
 }
 
-// counterValue returns caddy_normalize_violations_total{rule,action} as
-// gathered from reg, and whether reg has it.
-func counterValue(t *testing.T, reg prometheus.Gatherer, rule, action string) (float64, bool) {
+// counterValue returns caddy_normalize_violations_total{server,rule,action}
+// as gathered from reg, and whether reg has it.
+func counterValue(t *testing.T, reg prometheus.Gatherer, server, rule, action string) (float64, bool) {
 	t.Helper()
 	mfs, err := reg.Gather()
 	if err != nil {
@@ -146,7 +161,7 @@ func counterValue(t *testing.T, reg prometheus.Gatherer, rule, action string) (f
 			for _, l := range m.GetLabel() {
 				labels[l.GetName()] = l.GetValue()
 			}
-			if len(labels) == 3 && labels["rule"] == rule && labels["action"] == action {
+			if len(labels) == 4 && labels["server"] == server && labels["rule"] == rule && labels["action"] == action {
 				r, err := normalize.ParseRule(rule)
 				if err != nil || labels["level"] != r.Level().String() {
 					t.Errorf("%s/%s: level label %q, want the rule's level", rule, action, labels["level"])
@@ -168,15 +183,19 @@ func TestRegisterMetrics(t *testing.T) {
 			t.Fatalf("registration %d on the same registry: %v", i+1, err)
 		}
 	}
-	before, ok := counterValue(t, reg, "upgrade-missing", "enforced")
+	site := siteFor("metrics-a")
+	before, ok := counterValue(t, reg, "metrics-a", "upgrade-missing", "enforced")
 	if !ok {
 		t.Fatal("the registry does not gather the counter")
 	}
-	count(normalize.RuleUpgradeMissing, normalize.Enforce)
-	if v, _ := counterValue(t, reg, "upgrade-missing", "enforced"); v != before+1 {
+	site.count(int(normalize.RuleUpgradeMissing), normalize.Enforce, 426, nil)
+	if v, _ := counterValue(t, reg, "metrics-a", "upgrade-missing", "enforced"); v != before+1 {
 		t.Errorf("after one count: %v, want %v", v, before+1)
 	}
-	if v, _ := counterValue(t, reg, "upgrade-missing", "reported"); v != 0 {
+	if v, _ := counterValue(t, reg, "metrics-b", "upgrade-missing", "enforced"); v != 0 {
+		t.Errorf("another server's counter moved to %v", v)
+	}
+	if v, _ := counterValue(t, reg, "metrics-a", "upgrade-missing", "reported"); v != 0 {
 		t.Errorf("the reported counter moved to %v", v)
 	}
 
@@ -185,13 +204,15 @@ func TestRegisterMetrics(t *testing.T) {
 	if err := registerMetrics(fresh); err != nil {
 		t.Fatalf("fresh registry: %v", err)
 	}
-	if v, ok := counterValue(t, fresh, "upgrade-missing", "enforced"); !ok || v != before+1 {
+	if v, ok := counterValue(t, fresh, "metrics-a", "upgrade-missing", "enforced"); !ok || v != before+1 {
 		t.Errorf("on the fresh registry: %v (%v), want %v", v, ok, before+1)
 	}
-	// Every rule and action is exported from the start, at zero or more.
+	// Every rule and action is exported from the start of a server, at
+	// zero or more.
+	siteFor("metrics-b")
 	for _, r := range normalize.Rules() {
 		for _, a := range []string{"enforced", "reported"} {
-			if _, ok := counterValue(t, fresh, r.ID(), a); !ok {
+			if _, ok := counterValue(t, fresh, "metrics-b", r.ID(), a); !ok {
 				t.Errorf("no series for %s %s", r.ID(), a)
 			}
 		}
@@ -219,7 +240,7 @@ func TestHandlerServeHTTP(t *testing.T) {
 	h := &Handler{Allow: []string{"GET", "HEAD"}}
 	reg, logs := provisionedWithLogs(t, h)
 	before := fetchReport(t).Rules["allow-missing"]
-	metricBefore, _ := counterValue(t, reg, "allow-missing", "enforced")
+	metricBefore, _ := counterValue(t, reg, unknownServer, "allow-missing", "enforced")
 	reportedBefore := fetchReport(t).Rules["www-authenticate-missing"]
 
 	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
@@ -243,7 +264,7 @@ func TestHandlerServeHTTP(t *testing.T) {
 	if got := fetchReport(t).Rules["allow-missing"]; got.Enforced != before.Enforced+1 || got.Reported != before.Reported {
 		t.Errorf("report: %+v, before %+v; want one more enforced", got, before)
 	}
-	if v, _ := counterValue(t, reg, "allow-missing", "enforced"); v != metricBefore+1 {
+	if v, _ := counterValue(t, reg, unknownServer, "allow-missing", "enforced"); v != metricBefore+1 {
 		t.Errorf("metric: %v, want %v", v, metricBefore+1)
 	}
 	entries := logs.FilterMessage("response violates allow-missing").All()
@@ -283,14 +304,14 @@ func TestHandlerServeHTTP(t *testing.T) {
 func TestProvisionTwice(t *testing.T) {
 	h1 := &Handler{}
 	reg1, _ := provisionedWithLogs(t, h1)
-	count(normalize.RuleLocationInvalid, normalize.Enforce)
-	v1, ok := counterValue(t, reg1, "location-invalid", "enforced")
+	siteFor("reload").count(int(normalize.RuleLocationInvalid), normalize.Enforce, 302, nil)
+	v1, ok := counterValue(t, reg1, "reload", "location-invalid", "enforced")
 	if !ok || v1 < 1 {
 		t.Fatalf("first registry: %v %v", v1, ok)
 	}
 	h2 := &Handler{}
 	reg2, _ := provisionedWithLogs(t, h2)
-	if v2, _ := counterValue(t, reg2, "location-invalid", "enforced"); v2 != v1 {
+	if v2, _ := counterValue(t, reg2, "reload", "location-invalid", "enforced"); v2 != v1 {
 		t.Errorf("second registry: %v, want %v", v2, v1)
 	}
 }

@@ -73,7 +73,7 @@ func TestUnknownRuleNamesValidIDs(t *testing.T) {
 func TestAdvisoryLogged(t *testing.T) {
 	h := &Handler{RetryAfter: caddy.Duration(30 * time.Second)}
 	reg, logs := provisionedWithLogs(t, h)
-	before, _ := counterValue(t, reg, "retry-after-missing", "enforced")
+	before, _ := counterValue(t, reg, unknownServer, "retry-after-missing", "enforced")
 	next := caddyhttp.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return nil
@@ -92,7 +92,7 @@ func TestAdvisoryLogged(t *testing.T) {
 	if entries[0].Level != zapcore.InfoLevel || entries[0].ContextMap()["level"] != "MAY" {
 		t.Errorf("logged at %v with level %v, want info and MAY", entries[0].Level, entries[0].ContextMap()["level"])
 	}
-	if v, _ := counterValue(t, reg, "retry-after-missing", "enforced"); v != before+1 {
+	if v, _ := counterValue(t, reg, unknownServer, "retry-after-missing", "enforced"); v != before+1 {
 		t.Errorf("metric %v, want %v", v, before+1)
 	}
 }

@@ -32,8 +32,31 @@ func (c ruleCounts) get(action string) int64 {
 
 // normReport is the body of GET /normalize/report.
 type normReport struct {
-	Since string                `json:"since"`
-	Rules map[string]ruleCounts `json:"rules"`
+	Since   string                  `json:"since"`
+	Rules   map[string]ruleCounts   `json:"rules"`
+	Servers map[string]serverCounts `json:"servers"`
+}
+
+// serverCounts is one server's entry in GET /normalize/report.
+type serverCounts struct {
+	Rules map[string]serverRuleCounts `json:"rules"`
+}
+
+// serverRuleCounts is one rule's entry under a server, with its examples.
+type serverRuleCounts struct {
+	Level    string          `json:"level"`
+	Enforced int64           `json:"enforced"`
+	Reported int64           `json:"reported"`
+	Examples []reportExample `json:"examples"`
+}
+
+// reportExample is one recent violation in the report.
+type reportExample struct {
+	Time   string `json:"time"`
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Status int    `json:"status"`
+	Action string `json:"action"`
 }
 
 // adminGet fetches path from Caddy's admin endpoint.
@@ -136,8 +159,21 @@ func parseMetrics(text string) ([]sample, error) {
 const violationsMetric = "caddy_normalize_violations_total"
 
 // violationSeries maps "rule/action" to the value of
-// caddy_normalize_violations_total on the admin /metrics endpoint.
+// caddy_normalize_violations_total on the admin /metrics endpoint, summed
+// over the servers.
 func violationSeries(t *testing.T) map[string]float64 {
+	t.Helper()
+	series := map[string]float64{}
+	for key, v := range violationSeriesByServer(t) {
+		_, ruleAction, _ := strings.Cut(key, "/")
+		series[ruleAction] += v
+	}
+	return series
+}
+
+// violationSeriesByServer maps "server/rule/action" to the value of
+// caddy_normalize_violations_total on the admin /metrics endpoint.
+func violationSeriesByServer(t *testing.T) map[string]float64 {
 	t.Helper()
 	status, _, body, err := adminGet("/metrics")
 	if err != nil || status != http.StatusOK {
@@ -150,7 +186,11 @@ func violationSeries(t *testing.T) map[string]float64 {
 	series := map[string]float64{}
 	for _, s := range samples {
 		if s.name == violationsMetric {
-			series[s.labels["rule"]+"/"+s.labels["action"]] = s.value
+			server, ok := s.labels["server"]
+			if !ok {
+				t.Fatalf("GET /metrics: a %s series without the server label: %v", violationsMetric, s.labels)
+			}
+			series[server+"/"+s.labels["rule"]+"/"+s.labels["action"]] = s.value
 		}
 	}
 	return series

@@ -76,7 +76,8 @@ func TestMetricsAndReport(t *testing.T) {
 	}
 	for _, want := range []string{
 		"# TYPE " + violationsMetric + " counter",
-		violationsMetric + `{action="enforced",level="MUST",rule="allow-missing"} `,
+		// srv0: the Caddyfile's name for the :9080 server.
+		violationsMetric + `{action="enforced",level="MUST",rule="allow-missing",server="srv0"} `,
 	} {
 		if !strings.Contains(string(text), want) {
 			t.Errorf("/metrics lacks %q", want)

@@ -10,6 +10,9 @@ import (
 // each route gives its own list: two normalize blocks under different
 // matchers each add theirs to a 405, less the refused method, and count it
 // once. The README's "Right per resource" example, as it is written there.
+// Each request is the first its resource sees since the config loaded:
+// what the origin refused before is learned (learn_allow, on by default;
+// TestLearnedAllow), and would narrow the list.
 func TestPerRouteAllow(t *testing.T) {
 	needCaddy(t)
 	up := newRawUpstream(t)
@@ -27,8 +30,6 @@ func TestPerRouteAllow(t *testing.T) {
 	reverse_proxy %s
 }
 `, up.Addr())
-	startCaddy(t, cfg)
-
 	tests := []struct {
 		name  string
 		req   request
@@ -43,7 +44,9 @@ func TestPerRouteAllow(t *testing.T) {
 		{"files DELETE", request{method: http.MethodDelete, path: "/files/a"}, "GET, HEAD, PUT", oneViolation("allow-missing", enforced)},
 		{"outside both", request{method: http.MethodDelete, path: "/other"}, "", nil},
 	}
+	startCaddy(t, cfg)
 	for _, tt := range tests {
+		reloadCaddy(t) // nothing learned yet
 		for _, proto := range allProtos {
 			t.Run(tt.name+"/"+proto, func(t *testing.T) {
 				before := readReport(t)

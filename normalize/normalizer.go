@@ -52,6 +52,7 @@ func New(opts Options) (*Normalizer, error) {
 		n.values.allowList = append([]string(nil), opts.Allow...)
 		n.values.allow = responses.FormatAllow(opts.Allow...)
 	}
+	n.values.learn = opts.LearnAllow
 	if len(opts.Upgrade) > 0 {
 		n.values.upgrade = responses.FormatAllow(opts.Upgrade...)
 	}

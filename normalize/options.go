@@ -77,6 +77,15 @@ type Options struct {
 	// (nor HEAD with GET, nor GET with HEAD). Empty: such responses are
 	// only reported, since no method list can be invented.
 	Allow []string
+	// LearnAllow, if set, learns per resource what the origin says of its
+	// methods (its Allow on a 2xx to OPTIONS or a 405, the methods it
+	// refuses with 405), and the Allow added to a 405, or to a 2xx to
+	// OPTIONS, is then the origin's own for that resource, or else Allow,
+	// less every method the origin refused there (see AllowLearner). It
+	// refines Allow: without Allow, nothing is added. An AllowLearner may
+	// be shared by Normalizers.
+	LearnAllow *AllowLearner
+
 	// WWWAuthenticate is the challenge added to a 401 that lacks one.
 	WWWAuthenticate string
 	// ProxyAuthenticate is the challenge added to a 407 that lacks one.

@@ -194,6 +194,8 @@ type values struct {
 	// allowList is the configured methods; allow is them formatted.
 	allowList []string
 	allow     string
+	// learn, if set, is what was learned of each resource's methods.
+	learn *AllowLearner
 	// The other values, formatted as field values; "" when not set.
 	wwwAuthenticate, proxyAuthenticate, upgrade, retryAfter string
 }

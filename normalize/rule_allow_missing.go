@@ -25,8 +25,12 @@ var RuleAllowMissing = register(&rule{
 	Needs:    ValueAllow,
 })
 
-// repairAllowRefused adds the configured Allow less the refused method.
+// repairAllowRefused adds the configured Allow less the refused method,
+// or, with LearnAllow, what was learned of the resource.
 func repairAllowRefused(r *response, v *values) bool {
+	if learnedAllow(r, v, r.Method) {
+		return present(r.Header, responses.HeaderAllow)
+	}
 	if !refuses(v.allowList, r.Method) {
 		r.Header[responses.HeaderAllow] = []string{v.allow}
 		return true
@@ -41,6 +45,23 @@ func repairAllowRefused(r *response, v *values) bool {
 		return false
 	}
 	r.Header[responses.HeaderAllow] = []string{responses.FormatAllow(kept...)}
+	return true
+}
+
+// learnedAllow adds to r the Allow learned of its resource (LearnAllow),
+// less refusing, and reports whether anything was known of the resource:
+// if so, r gets an Allow unless nothing is left of the list.
+func learnedAllow(r *response, v *values, refusing string) bool {
+	if v.learn == nil || v.allow == "" {
+		return false
+	}
+	methods, ok := v.learn.allowFor(r.Request, v.allowList, refusing)
+	if !ok {
+		return false
+	}
+	if len(methods) > 0 {
+		r.Header[responses.HeaderAllow] = []string{responses.FormatAllow(methods...)}
+	}
 	return true
 }
 

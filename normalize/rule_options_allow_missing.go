@@ -23,6 +23,9 @@ var RuleOptionsAllowMissing = register(&rule{
 	When:     func(r *response) bool { return !corsPreflight(r.Request) },
 	Detect:   func(r *response) bool { return !present(r.Header, responses.HeaderAllow) },
 	Repair: func(r *response, v *values) bool {
+		if learnedAllow(r, v, "") {
+			return present(r.Header, responses.HeaderAllow)
+		}
 		r.Header[responses.HeaderAllow] = []string{v.allow}
 		return true
 	},

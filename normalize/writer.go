@@ -89,6 +89,9 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		w.rw.WriteHeader(code)
 		return
 	}
+	if l := w.n.values.learn; l != nil {
+		l.observe(w.req, code, w.rw.Header()) // as the origin sent it
+	}
 	rule, forbidden, ok := w.apply(w.prepare(code).andNot(interimRules))
 	if !ok {
 		return // a response was generated in place
