@@ -1,7 +1,7 @@
 package caddytest
 
 // The maintenance page in a real browser: headless Chromium (Debian's
-// chromium package; .ci/run installs it, and the test skips without it)
+// chromium package; .ci/run installs it, and the test fails without it)
 // renders it, screenshots it, and reloads it by itself once Retry-After
 // has passed.
 
@@ -21,7 +21,8 @@ import (
 	"time"
 )
 
-// chromiumBin finds Chromium or skips the test.
+// chromiumBin finds Chromium or fails the test: a missing tool is a
+// failure, never a skip.
 func chromiumBin(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser"} {
@@ -29,7 +30,7 @@ func chromiumBin(t *testing.T) string {
 			return p
 		}
 	}
-	t.Skip("headless Chromium not found (Debian: apt-get install chromium; .ci/run installs it)")
+	t.Fatal("headless Chromium not found (Debian: apt-get install chromium; .ci/run installs it)")
 	return ""
 }
 

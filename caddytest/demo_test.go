@@ -149,6 +149,40 @@ func parseDemoTable(readme, caddyfile string) ([]demoRow, error) {
 	return rows, nil
 }
 
+// checkDemoExcerpt checks the Caddyfile excerpt the demo section shows:
+// its lines, but "...", are lines of Caddyfile.example, in that order.
+func checkDemoExcerpt(readme, caddyfile string) error {
+	_, section, ok := strings.Cut(readme, "\n"+demoSection+"\n")
+	if !ok {
+		return fmt.Errorf("README has no %q section", demoSection)
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, block, ok := strings.Cut(section, "```caddyfile\n")
+	if !ok {
+		return fmt.Errorf("the %q section shows no Caddyfile", demoSection)
+	}
+	block, _, ok = strings.Cut(block, "```")
+	if !ok {
+		return fmt.Errorf("the %q section's Caddyfile block is not closed", demoSection)
+	}
+	example := strings.Split(caddyfile, "\n")
+	at := 0
+	for _, l := range strings.Split(block, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" || l == "..." {
+			continue
+		}
+		for at < len(example) && strings.TrimSpace(example[at]) != l {
+			at++
+		}
+		if at == len(example) {
+			return fmt.Errorf("the README's excerpt of Caddyfile.example shows %q, which the example lacks (or has earlier)", l)
+		}
+		at++
+	}
+	return nil
+}
+
 // splitRow splits a table row into its trimmed cells.
 func splitRow(line string) []string {
 	line = strings.TrimSpace(line)
@@ -496,6 +530,9 @@ func TestDemoTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := checkDemoExcerpt(string(readme), string(example)); err != nil {
+		t.Error(err)
+	}
 	covered := map[string]bool{}
 	for _, r := range rows {
 		covered[r.path] = true
@@ -580,6 +617,18 @@ func TestParseDemoTable(t *testing.T) {
 	for _, r := range rows {
 		if len(r.legacy) == 0 || len(r.behind) == 0 {
 			t.Errorf("README line %d: a column with no clause", r.line)
+		}
+	}
+	if err := checkDemoExcerpt(string(readme), string(example)); err != nil {
+		t.Error(err)
+	}
+	excerpt := "x\n" + demoSection + "\n```caddyfile\n:8080 {\n\tretry_after 120\n\t...\n}\n```\n## Next\n"
+	if err := checkDemoExcerpt(excerpt, ":8080 {\n\tallow GET\n\tretry_after 120\n}\n"); err != nil {
+		t.Errorf("a true excerpt: %v", err)
+	}
+	for _, cf := range []string{":8080 {\n\tretry_after 60\n}\n", "\tretry_after 120\n:8080 {\n}\n"} {
+		if err := checkDemoExcerpt(excerpt, cf); err == nil {
+			t.Errorf("an excerpt that is not of %q: no error", cf)
 		}
 	}
 
