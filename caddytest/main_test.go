@@ -53,6 +53,9 @@
 //     NORMALIZE_LOAD_SUMMARY=<file> for its one-line summary).
 //   - security_test.go: header injection from the request, echoes in
 //     generated bodies, admin routes on the site port, bad values at load.
+//   - demo_test.go: Caddyfile.example, as shipped, in a Caddy built from
+//     ./cmd/caddy (ports 8080, 8081 and admin 2019), against every row of
+//     the README's before/after table, read from README.md.
 package caddytest
 
 import (
