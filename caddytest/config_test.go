@@ -119,15 +119,19 @@ func indent(lines, prefix string) string {
 }
 
 // startCaddy loads cfg into the test process's Caddy (starting it the
-// first time) and stops the test if that failed.
+// first time) and stops the test if that failed. It returns once the
+// previous config's listeners are closed, so that every connection the
+// test makes reaches the config just loaded (see awaitOldListeners).
 func startCaddy(t *testing.T, cfg string) *harness.Tester {
 	t.Helper()
 	needCaddy(t)
+	before := httpListenAddrs()
 	tester := harness.NewTester(t)
 	tester.InitServer(cfg, "caddyfile")
 	if t.Failed() {
 		t.Fatalf("could not load the config:\n%s", cfg)
 	}
+	awaitOldListeners(t, before)
 	// The old servers' connections are gone with them.
 	closeTLSClients()
 	if strings.Contains(cfg, "\n"+tlsSite+" {") {

@@ -702,6 +702,7 @@ func TestMaintenanceAPISurvivesReload(t *testing.T) {
 	}
 	req.Header.Set("Content-Type", "text/caddyfile")
 	req.Header.Set("Cache-Control", "must-revalidate")
+	before := httpListenAddrs()
 	res, err := (&http.Client{Timeout: ioTimeout}).Do(req)
 	if err != nil {
 		t.Fatalf("forced reload: %v", err)
@@ -711,6 +712,7 @@ func TestMaintenanceAPISurvivesReload(t *testing.T) {
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("forced reload: status %d, body %q", res.StatusCode, body)
 	}
+	awaitOldListeners(t, before)
 	r = fetch(t, protoH1, request{path: "/app", header: text})
 	isMaint(t, "GET /app after a forced reload", r, "60")
 	checkMaintStatus(t, "after a forced reload", maintState(t), name,

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/respnorm/caddy-normalize/responses"
 )
@@ -13,7 +14,11 @@ import (
 //
 // Upgrade is an HTTP/1.1 mechanism. Over HTTP/1.x the configured Upgrade
 // goes out with Connection: upgrade, which a sender of Upgrade MUST send
-// (§7.8). Over HTTP/2 and HTTP/3 connection-specific fields are forbidden
+// (§7.8). To a request that asked to close the connection, the value is
+// "upgrade, close" in one field line: Go's HTTP/1 server replaces the
+// Connection field of such a response with "close" unless its first
+// line already has the close option, which would lose the upgrade one.
+// Over HTTP/2 and HTTP/3 connection-specific fields are forbidden
 // (RFC 9113 §8.2.2, RFC 9114 §4.2): adding Upgrade would make the client
 // fail the stream, so there the rule only reports.
 //
@@ -35,6 +40,12 @@ var RuleUpgradeMissing = register(&rule{
 		}
 		r.Header[responses.HeaderUpgrade] = []string{v.upgrade}
 		addToken(r.Header, responses.HeaderConnection, "upgrade")
+		if r.Request != nil && r.Request.Close {
+			addToken(r.Header, responses.HeaderConnection, "close")
+			if c := r.Header[responses.HeaderConnection]; len(c) > 1 {
+				r.Header[responses.HeaderConnection] = []string{strings.Join(c, ", ")}
+			}
+		}
 		return true
 	},
 	Needs: ValueUpgrade,

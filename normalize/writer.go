@@ -80,7 +80,7 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		// what the handler has set in it so far belongs to the final
 		// response, so no rule about fields judges it.
 		if w.interim(code) {
-			w.rw.WriteHeader(code)
+			w.writeInterim(code)
 		}
 		return
 	}
@@ -115,7 +115,59 @@ func (w *ResponseWriter) WriteHeader(code int) {
 			w.body = bodyWatch
 		}
 	}
+	w.noInventedLength(code)
 	w.rw.WriteHeader(code)
+}
+
+// noInventedLength keeps quic-go's HTTP/3 server from inventing a
+// Content-Length for a 204 or a 304: it adds "Content-Length: <bytes
+// written>" to every response whose head it has not sent when the handler
+// returns, which RFC 9110 §8.6 forbids on a 204 and which, on a 304,
+// states a length nobody knows (only the 200's length may stand there).
+// Go's HTTP/1 and HTTP/2 servers add none. This is framing hygiene of
+// content-forbidden where it is enforced, not a violation: the handler
+// sent no such field, so nothing is counted. A 304's own Content-Length
+// is left as it is.
+func (w *ResponseWriter) noInventedLength(code int) {
+	if (code != http.StatusNoContent && code != http.StatusNotModified) ||
+		w.resp.Proto != HTTP3 || w.n.actions[RuleContentForbidden] != Enforce {
+		return
+	}
+	if h := w.rw.Header(); !present(h, "Content-Length") {
+		h["Content-Length"] = nil // a nil value stops the server from adding one
+	}
+}
+
+// writeInterim writes an interim response. Go's HTTP/1 and HTTP/2
+// servers leave Content-Length and Transfer-Encoding out of a 1xx;
+// quic-go's HTTP/3 server sends the header map as it is, so there an
+// upstream's framing field on a 1xx (RFC 9110 §8.6, RFC 9112 §6.1
+// forbid it) would reach the client: content-forbidden reports it and,
+// enforced, leaves both fields out of the 1xx only. The map is restored
+// after, for what in it belongs to the final response.
+func (w *ResponseWriter) writeInterim(code int) {
+	h := w.rw.Header()
+	cl, hasCL := h["Content-Length"]
+	te, hasTE := h["Transfer-Encoding"]
+	if ProtocolOf(w.req) != HTTP3 || len(cl) == 0 && len(te) == 0 || !w.n.enabled.has(RuleContentForbidden) {
+		w.rw.WriteHeader(code)
+		return
+	}
+	a := w.n.actions[RuleContentForbidden]
+	w.n.emit(RuleContentForbidden, a, code, w.req)
+	if a != Enforce {
+		w.rw.WriteHeader(code)
+		return
+	}
+	delete(h, "Content-Length")
+	delete(h, "Transfer-Encoding")
+	w.rw.WriteHeader(code)
+	if hasCL {
+		h["Content-Length"] = cl
+	}
+	if hasTE {
+		h["Transfer-Encoding"] = te
+	}
 }
 
 // prepare fills w.resp for a response with status code and returns the
