@@ -48,14 +48,16 @@ type Handler struct {
 	Mode string `json:"mode,omitempty"`
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
-	// "report" or "off". The IDs (normalize.RuleIDs; TestHandlerDocListsRules
-	// keeps this list in step) are allow-lists-refused, allow-missing,
-	// content-forbidden, content-range-416-missing, content-range-missing,
-	// date-invalid, head-content, interim-http10, link-451-missing,
-	// location-invalid, location-missing, not-modified-metadata,
-	// options-allow-missing, proxy-authenticate-missing, reset-content,
-	// retry-after-413-missing, retry-after-invalid, retry-after-missing,
-	// status-invalid, upgrade-missing and www-authenticate-missing.
+	// "report" or "off". The IDs (normalize.RuleIDs;
+	// TestHandlerDocListsRules keeps this list in step) are
+	// allow-lists-refused, allow-missing, content-forbidden,
+	// content-range-416-missing, content-range-missing,
+	// content-type-missing, date-invalid, head-content, interim-http10,
+	// link-451-missing, location-invalid, location-missing,
+	// not-modified-metadata, options-allow-missing,
+	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
+	// retry-after-invalid, retry-after-missing, status-invalid,
+	// upgrade-missing and www-authenticate-missing.
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not
@@ -86,6 +88,12 @@ type Handler struct {
 	// that replaces a malformed Retry-After. Without it, a missing
 	// Retry-After is reported only and a malformed one is removed.
 	RetryAfter int `json:"retry_after,omitempty"`
+
+	// DefaultContentType is the media type, e.g. "text/plain;
+	// charset=utf-8", that content-type-missing gives content sent
+	// without a Content-Type (with X-Content-Type-Options: nosniff).
+	// Without it, such content is labelled application/octet-stream.
+	DefaultContentType string `json:"default_content_type,omitempty"`
 
 	// UpstreamErrors says what becomes of an upstream's failure that
 	// reverse_proxy returns as an error (refused, unreachable, timed out,
@@ -243,6 +251,10 @@ func (h *Handler) options() (normalize.Options, error) {
 	opts.ProxyAuthenticate = h.ProxyAuthenticate
 	opts.Upgrade = h.Upgrade
 	opts.RetryAfter = time.Duration(h.RetryAfter) * time.Second
+	if err := normalize.CheckDefaultContentType(h.DefaultContentType); err != nil {
+		return opts, err
+	}
+	opts.DefaultContentType = h.DefaultContentType
 	switch h.UpstreamErrors {
 	case "", "handle", "pass":
 	default:

@@ -18,6 +18,7 @@ const (
 	bodyWatch                   // passed on, reported once (a report-only content rule)
 	bodyDiscard                 // dropped; reported once if it was a violation
 	bodyDone                    // a body was generated in place: the handler's is dropped silently
+	bodyHold                    // the header is held until content shows whether it needs a Content-Type
 )
 
 // statusClientClosed is the status reverse proxies (Caddy's among them)
@@ -61,7 +62,9 @@ func (w *ResponseWriter) WroteHeader() bool { return w.status != 0 }
 // are not taken for the final status.
 func (w *ResponseWriter) WriteHeader(code int) {
 	if w.status != 0 {
-		w.rw.WriteHeader(code) // superfluous: let the server say so
+		if w.body != bodyHold { // held, the first status is still to go
+			w.rw.WriteHeader(code) // superfluous: let the server say so
+		}
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
@@ -97,7 +100,35 @@ func (w *ResponseWriter) WriteHeader(code int) {
 			w.body = bodyWatch
 		}
 	}
+	if w.n.enabled.has(RuleContentTypeMissing) && contentTypePending(&w.resp) {
+		w.body = bodyHold
+		return
+	}
 	w.rw.WriteHeader(code)
+}
+
+// hold: a response that could carry content, has no Content-Type and does
+// not state its length breaks content-type-missing only if content
+// follows. Its header is held back until the first content byte, a Flush
+// or a Hijack, or the end of the handler (Release), whichever is first.
+
+// unhold writes the held header, judging content-type-missing first when
+// content follows (or may: a Flush sends the header before content).
+func (w *ResponseWriter) unhold(content bool) {
+	w.body = bodyPass
+	if content {
+		r := &w.resp
+		r.HasContent, r.ContentKnown = true, true
+		def := registry[RuleContentTypeMissing]
+		if def.Detect(r) {
+			a := w.n.actions[RuleContentTypeMissing]
+			if a == Enforce && !def.Repair(r, &w.n.values) {
+				a = Report
+			}
+			w.n.emit(RuleContentTypeMissing, a, r.Status, w.req)
+		}
+	}
+	w.rw.WriteHeader(w.status)
 }
 
 // prepare fills w.resp for a response with status code and returns the
@@ -225,6 +256,12 @@ func (w *ResponseWriter) Write(p []byte) (int, error) {
 	switch w.body {
 	case bodyPass:
 		return w.rw.Write(p)
+	case bodyHold:
+		if len(p) == 0 {
+			return 0, nil
+		}
+		w.unhold(true)
+		return w.rw.Write(p)
 	case bodyWatch:
 		w.countBody(len(p))
 		return w.rw.Write(p)
@@ -287,12 +324,18 @@ func (w *ResponseWriter) FlushError() error {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
+	if w.body == bodyHold {
+		w.unhold(true) // the header goes before content: label it
+	}
 	return http.NewResponseController(w.rw).Flush()
 }
 
 // Hijack lets the handler take over the connection (a WebSocket after
 // 101 Switching Protocols, for one).
 func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.body == bodyHold {
+		w.unhold(false)
+	}
 	return http.NewResponseController(w.rw).Hijack()
 }
 
