@@ -52,9 +52,9 @@ type Handler struct {
 	// TestHandlerDocListsRules keeps this list in step) are
 	// allow-lists-refused, allow-missing, content-forbidden,
 	// content-range-416-missing, content-range-missing,
-	// content-type-missing, date-invalid, head-content, interim-http10,
-	// link-451-missing, location-invalid, location-missing,
-	// not-modified-metadata, options-allow-missing,
+	// content-type-missing, date-invalid, field-conflicting, field-repeated,
+	// head-content, interim-http10, link-451-missing, location-invalid,
+	// location-missing, not-modified-metadata, options-allow-missing,
 	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
 	// retry-after-invalid, retry-after-missing, status-invalid,
 	// upgrade-missing and www-authenticate-missing.

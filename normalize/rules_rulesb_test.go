@@ -81,6 +81,34 @@ func rulesBCases() []ruleCase {
 			status: 200, want: map[string]string{"Content-Type": absent}, same: true},
 		{name: "content-type-missing/304/passes", opts: full, h: reply(304, "", "ETag", `"v1"`),
 			status: 304, want: map[string]string{"Content-Type": absent}, same: true},
+
+		// field-repeated
+		{name: "field-repeated/Content-Type twice/enforce", opts: full, h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/plain"),
+			status: 200, want: map[string]string{"Content-Type": "text/plain"}, body: "hi",
+			events: []ev{{RuleFieldRepeated, E, 200}}},
+		{name: "field-repeated/ETag, Expires and Age twice/enforce", opts: full,
+			h:      reply(200, "hi", "ETag", `W/"v1"`, "ETag", `W/"v1"`, "Expires", fixedDate, "Expires", fixedDate, "Age", "5", "Age", "5", "Last-Modified", fixedDate),
+			status: 200, want: map[string]string{"Etag": `W/"v1"`, "Expires": fixedDate, "Age": "5", "Last-Modified": fixedDate}, body: "hi",
+			events: []ev{{RuleFieldRepeated, E, 200}}},
+		{name: "field-repeated/Content-Location thrice on 304/enforce", opts: full, h: reply(304, "", "Content-Location", "/a", "Content-Location", "/a", "Content-Location", "/a"),
+			status: 304, want: map[string]string{"Content-Location": "/a"},
+			events: []ev{{RuleFieldRepeated, E, 304}}},
+		{name: "field-repeated/Content-Type twice/report", opts: with(full, RuleFieldRepeated, R), h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/plain"),
+			status: 200, want: map[string]string{"Content-Type": "text/plain|text/plain"}, body: "hi", same: true,
+			events: []ev{{RuleFieldRepeated, R, 200}}},
+		{name: "field-repeated/Content-Type twice/off", opts: with(full, RuleFieldRepeated, Off), h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/plain"),
+			status: 200, want: map[string]string{"Content-Type": "text/plain|text/plain"}, body: "hi", same: true},
+
+		// field-conflicting: reported only.
+		{name: "field-conflicting/Content-Type twice/enforce reports", opts: full, h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/html"),
+			status: 200, want: map[string]string{"Content-Type": "text/plain|text/html"}, body: "hi", same: true,
+			events: []ev{{RuleFieldConflicting, R, 200}}},
+		{name: "field-conflicting/ETag differs, Content-Type repeated/enforce", opts: full,
+			h:      reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/plain", "ETag", `"a"`, "ETag", `"b"`),
+			status: 200, want: map[string]string{"Content-Type": "text/plain", "Etag": `"a"|"b"`}, body: "hi",
+			events: []ev{{RuleFieldConflicting, R, 200}, {RuleFieldRepeated, E, 200}}},
+		{name: "field-conflicting/Content-Type twice/off", opts: with(full, RuleFieldConflicting, Off), h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/html"),
+			status: 200, want: map[string]string{"Content-Type": "text/plain|text/html"}, body: "hi", same: true},
 	}
 }
 
@@ -94,5 +122,8 @@ func TestConformantRulesB(t *testing.T) {
 		{"Content-Type upper case", "GET", reply(200, "x", "Content-Type", "TEXT/PLAIN")},
 		{"Content-Type without content", "GET", reply(200, "", "Content-Type", "application/json", "Content-Length", "0")},
 		{"no Content-Type, no content, unknown length", "GET", reply(200, "", "Content-Type", del, "Content-Length", del)},
+		{"list fields on several lines", "GET", reply(200, "x", "Vary", "Accept", "Vary", "Accept-Language", "Cache-Control", "max-age=0", "Cache-Control", "must-revalidate",
+			"Link", "</a>; rel=next", "Link", "</b>; rel=prev", "Set-Cookie", "a=1", "Set-Cookie", "a=1")},
+		{"one weak ETag, one Expires far in the past", "GET", reply(200, "x", "ETag", `W/""`, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
 	})
 }
