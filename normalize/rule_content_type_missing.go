@@ -22,7 +22,11 @@ import (
 // type; it is judged like any other. When the length is not known as the
 // header is written, the writer holds the header back until the first
 // content byte (or Flush) shows that content follows (see
-// ResponseWriter.hold): an empty response of unknown length passes.
+// ResponseWriter.hold): an empty response of unknown length passes,
+// unless the handler flushes its header first. Caddy's reverse_proxy
+// flushes the header of a body of unknown length from a timer that fires
+// at once: such a response is labelled even when its body turns out empty,
+// unless the copy ends first.
 var RuleContentTypeMissing = register(&rule{
 	ID:       "content-type-missing",
 	Ref:      "RFC 9110 §8.3",
