@@ -57,7 +57,7 @@ type Handler struct {
 	// location-missing, not-modified-metadata, options-allow-missing,
 	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
 	// retry-after-invalid, retry-after-missing, status-invalid,
-	// upgrade-missing and www-authenticate-missing.
+	// upgrade-missing, vary-missing and www-authenticate-missing.
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not

@@ -103,3 +103,41 @@ func TestRuleFieldConflicting(t *testing.T) {
 		},
 	})
 }
+
+func TestRuleVaryMissing(t *testing.T) {
+	const gz = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	gzipped := func(status string, headers ...string) string {
+		return upstream("HTTP/1.1 "+status, gz, append([]string{"Content-Type: text/plain", "Content-Encoding: gzip", "Content-Length: 20"}, headers...)...)
+	}
+	ae := map[string]string{"Accept-Encoding": "gzip"}
+	vary := func(v string) expect {
+		return expect{header: map[string]string{"Vary": v}, body: str(gz)}
+	}
+	runRuleTable(t, ruleTable{
+		rule: "vary-missing",
+		cases: []ruleCase{
+			{name: "200-gzip", reqHeader: ae, action: enforced,
+				upstream: gzipped("200 OK"), want: vary("Accept-Encoding")},
+			{name: "404-gzip", reqHeader: ae, action: enforced,
+				upstream: gzipped("404 Not Found"), want: vary("Accept-Encoding")},
+			{name: "200-gzip-max-age", reqHeader: ae, action: enforced,
+				upstream: gzipped("200 OK", "Cache-Control: public, max-age=600"), want: vary("Accept-Encoding")},
+			// Correct: Vary names it, in any case, or is "*"; or no cache
+			// may store the response.
+			{name: "200-gzip-vary", reqHeader: ae,
+				upstream: gzipped("200 OK", "Vary: Origin, accept-encoding"), want: vary("Origin, accept-encoding")},
+			{name: "200-gzip-vary-star", reqHeader: ae,
+				upstream: gzipped("200 OK", "Vary: *"), want: vary("*")},
+			{name: "200-gzip-no-store", reqHeader: ae,
+				upstream: gzipped("200 OK", "Cache-Control: no-store"),
+				want:     expect{absent: []string{"Vary"}, body: str(gz)}},
+			{name: "500-gzip", reqHeader: ae,
+				upstream: gzipped("500 Internal Server Error"),
+				want:     expect{absent: []string{"Vary"}, body: str(gz)}},
+			// Go's HTTP/2 client asks for gzip by itself: HTTP/1.1 only.
+			{name: "200-gzip-not-asked", protos: []string{protoH1},
+				upstream: gzipped("200 OK"),
+				want:     expect{absent: []string{"Vary"}}},
+		},
+	})
+}

@@ -1,6 +1,9 @@
 package normalize
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+)
 
 // singletonFields are the response fields whose grammar allows one value,
 // not a list, so that a sender MUST NOT generate more than one field line
@@ -40,4 +43,72 @@ func anyField(h http.Header, fields []string, f func([]string) bool) bool {
 		}
 	}
 	return false
+}
+
+// eachElement calls f with each non-empty element of the comma-separated
+// lists vs, trimmed of whitespace, until f returns true; it reports
+// whether one did. It does not allocate.
+func eachElement(vs []string, f func(string) bool) bool {
+	for _, v := range vs {
+		for v != "" {
+			var elem string
+			elem, v, _ = strings.Cut(v, ",")
+			if elem = strings.Trim(elem, " \t"); elem != "" && f(elem) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// listHasFold reports whether the lists vs have the element e, compared
+// without regard to case (field names, tokens).
+func listHasFold(vs []string, e string) bool {
+	for _, v := range vs {
+		for v != "" {
+			var elem string
+			elem, v, _ = strings.Cut(v, ",")
+			if strings.EqualFold(strings.Trim(elem, " \t"), e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cacheDirective reports whether the Cache-Control lists vs have the
+// directive name, with or without an argument.
+func cacheDirective(vs []string, name string) bool {
+	for _, v := range vs {
+		for v != "" {
+			var elem string
+			elem, v, _ = strings.Cut(v, ",")
+			elem, _, _ = strings.Cut(elem, "=")
+			if strings.EqualFold(strings.Trim(elem, " \t"), name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mayBeStored reports whether a cache may store r (RFC 9111 §3): a
+// response to GET or HEAD without no-store, with explicit freshness
+// (max-age, s-maxage, public, private, Expires) or a status that is
+// heuristically cacheable (RFC 9110 §15.1). A quoted argument holding a
+// comma may fool it; it errs towards "may be stored".
+func mayBeStored(r *response) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	cc := r.Header["Cache-Control"]
+	if cacheDirective(cc, "no-store") {
+		return false
+	}
+	switch r.Status {
+	case 200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501:
+		return true
+	}
+	return present(r.Header, "Expires") || cacheDirective(cc, "max-age") || cacheDirective(cc, "s-maxage") ||
+		cacheDirective(cc, "public") || cacheDirective(cc, "private")
 }

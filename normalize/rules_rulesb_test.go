@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -126,4 +127,83 @@ func TestConformantRulesB(t *testing.T) {
 			"Link", "</a>; rel=next", "Link", "</b>; rel=prev", "Set-Cookie", "a=1", "Set-Cookie", "a=1")},
 		{"one weak ETag, one Expires far in the past", "GET", reply(200, "x", "ETag", `W/""`, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
 	})
+}
+
+// TestVaryMissing: vary-missing depends on the request's Accept-Encoding,
+// which the rule cases do not send: its own table, over HTTP/1.1 (raw)
+// and HTTP/2.
+func TestVaryMissing(t *testing.T) {
+	const gz = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+	coded := func(kv ...string) http.HandlerFunc {
+		return reply(200, gz, append([]string{"Content-Encoding", "gzip", "Content-Length", "20"}, kv...)...)
+	}
+	cases := []struct {
+		name   string
+		opts   Options
+		method string
+		ae     bool // the request carries Accept-Encoding: gzip
+		h      http.HandlerFunc
+		vary   string // the Vary lines wanted, joined with "|"; absent: none
+		events []ev
+	}{
+		{name: "200 gzip/enforce", opts: full, ae: true, h: coded(),
+			vary: "Accept-Encoding", events: []ev{{RuleVaryMissing, Enforce, 200}}},
+		{name: "200 gzip with Vary: Accept/enforce adds a line", opts: full, ae: true, h: coded("Vary", "Accept"),
+			vary: "Accept|Accept-Encoding", events: []ev{{RuleVaryMissing, Enforce, 200}}},
+		{name: "HEAD 200 gzip/enforce", opts: full, method: "HEAD", ae: true, h: reply(200, "", "Content-Encoding", "gzip", "Content-Length", "20"),
+			vary: "Accept-Encoding", events: []ev{{RuleVaryMissing, Enforce, 200}}},
+		{name: "302 with max-age/enforce", opts: full, ae: true, h: reply(302, "", "Content-Encoding", "br", "Location", "/x", "Cache-Control", "max-age=60"),
+			vary: "Accept-Encoding", events: []ev{{RuleVaryMissing, Enforce, 302}}},
+		{name: "200 gzip/report", opts: with(full, RuleVaryMissing, Report), ae: true, h: coded(),
+			vary: absent, events: []ev{{RuleVaryMissing, Report, 200}}},
+		{name: "200 gzip/off", opts: with(full, RuleVaryMissing, Off), ae: true, h: coded(), vary: absent},
+		// Correct, or not this rule's business.
+		{name: "200 gzip, Vary lists it among others", opts: full, ae: true, h: coded("Vary", "Accept, accept-encoding"), vary: "Accept, accept-encoding"},
+		{name: "200 gzip, Vary on two lines", opts: full, ae: true, h: coded("Vary", "Accept", "Vary", "Accept-Encoding"), vary: "Accept|Accept-Encoding"},
+		{name: "200 gzip, Vary *", opts: full, ae: true, h: coded("Vary", "*"), vary: "*"},
+		{name: "200 gzip, no-store", opts: full, ae: true, h: coded("Cache-Control", "private, no-store"), vary: absent},
+		{name: "200 identity", opts: full, ae: true, h: reply(200, "hi", "Content-Encoding", "identity"), vary: absent},
+		{name: "200 gzip, no Accept-Encoding asked", opts: full, h: coded(), vary: absent},
+		{name: "POST 200 gzip", opts: full, method: "POST", ae: true, h: coded(), vary: absent},
+		{name: "500 gzip without freshness", opts: full, ae: true, h: reply(500, gz, "Content-Encoding", "gzip", "Content-Length", "20"), vary: absent},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			method := c.method
+			if method == "" {
+				method = "GET"
+			}
+			var hdr []string
+			if c.ae {
+				hdr = []string{"Accept-Encoding", "gzip"}
+			}
+			f := newFixture(t, c.opts, c.h)
+			check := func(proto string, h http.Header) {
+				t.Helper()
+				v, ok := h["Vary"]
+				switch {
+				case c.vary == absent && ok:
+					t.Errorf("%s: Vary %q, want none", proto, v)
+				case c.vary != absent && strings.Join(v, "|") != c.vary:
+					t.Errorf("%s: Vary %q, want %q", proto, v, c.vary)
+				}
+				if got := f.events(); !equalEvents(got, c.events) {
+					t.Errorf("%s: events %v, want %v", proto, got, c.events)
+				}
+			}
+			raw := rawDo(t, f.h1.Listener.Addr().String(), method, "/x", hdr...)
+			check("HTTP/1.1", raw.header)
+			if len(c.events) == 0 || c.events[0].Action != Enforce {
+				direct := rawDo(t, f.h1.Listener.Addr().String(), method, "/direct/x", hdr...)
+				if string(raw.bytes) != string(direct.bytes) {
+					t.Errorf("HTTP/1.1 bytes differ\nwrapped: %q\ndirect:  %q", raw.bytes, direct.bytes)
+				}
+			}
+			if !c.ae {
+				return // Go's HTTP/2 client asks for gzip by itself
+			}
+			r2 := do(t, f.h2, method, "/x", hdr...)
+			check("HTTP/2", r2.header)
+		})
+	}
 }
