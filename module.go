@@ -51,10 +51,11 @@ type Handler struct {
 	// "report" or "off". The IDs (normalize.RuleIDs;
 	// TestHandlerDocListsRules keeps this list in step) are
 	// allow-lists-refused, allow-missing, content-forbidden,
-	// content-range-416-missing, content-range-missing,
-	// content-type-missing, date-invalid, field-conflicting, field-repeated,
-	// head-content, interim-http10, link-451-missing, location-invalid,
-	// location-missing, not-modified-metadata, options-allow-missing,
+	// content-range-416-missing, content-range-invalid,
+	// content-range-missing, content-type-missing, date-invalid,
+	// field-conflicting, field-repeated, head-content, interim-http10,
+	// link-451-missing, location-invalid, location-missing,
+	// not-modified-metadata, options-allow-missing,
 	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
 	// retry-after-invalid, retry-after-missing, status-invalid,
 	// upgrade-missing, vary-missing and www-authenticate-missing.

@@ -141,3 +141,33 @@ func TestRuleVaryMissing(t *testing.T) {
 		},
 	})
 }
+
+func TestRuleContentRangeInvalid(t *testing.T) {
+	partial := func(contentRange string) string {
+		return upstream("HTTP/1.1 206 Partial Content", "ello", "Content-Range: "+contentRange, "Content-Length: 4")
+	}
+	rangeOf := func(v string) expect {
+		return expect{status: 206, header: map[string]string{"Content-Range": v}, body: str("ello")}
+	}
+	runRuleTable(t, ruleTable{
+		rule: "content-range-invalid",
+		cases: []ruleCase{
+			{name: "206-equals", action: enforced, upstream: partial("bytes=1-4/12"), want: rangeOf("bytes 1-4/12")},
+			{name: "206-no-length", action: enforced, upstream: partial("bytes 1-4"), want: rangeOf("bytes 1-4/*")},
+			{name: "206-off-by-one", action: enforced, upstream: partial("bytes 1-5/5"), want: rangeOf("bytes 1-4/5")},
+			{name: "206-no-unit", action: enforced, reqHeader: map[string]string{"Range": "bytes=1-4"},
+				upstream: partial("1-4/12"), want: rangeOf("bytes 1-4/12")},
+			// Not derivable: reported, passed as it came.
+			{name: "206-garbage", action: reported, upstream: partial("bytes 0-1/*x"), want: expect{}},
+			{name: "416-garbage", action: reported,
+				upstream: upstream("HTTP/1.1 416 Range Not Satisfiable", "", "Content-Range: bytes */lots", "Content-Length: 0"),
+				want:     expect{}},
+			// Valid values in unusual forms.
+			{name: "206-star", upstream: partial("bytes 1-4/*"), want: rangeOf("bytes 1-4/*")},
+			{name: "206-other-unit", upstream: partial("items 1-4/12"), want: rangeOf("items 1-4/12")},
+			{name: "416-zero",
+				upstream: upstream("HTTP/1.1 416 Range Not Satisfiable", "", "Content-Range: bytes */0", "Content-Length: 0"),
+				want:     expect{status: 416, header: map[string]string{"Content-Range": "bytes */0"}}},
+		},
+	})
+}
