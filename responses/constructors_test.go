@@ -210,7 +210,14 @@ func TestConstructorsOnTheWire(t *testing.T) {
 			if string(res.body) != want {
 				t.Errorf("%s %s: content %q, want %q", tt.name, method, res.body, want)
 			}
-			if vs := normalize.Check(httptest.NewRequest(method, "/", nil), res.code, res.header, len(res.body) > 0); len(vs) != 0 {
+			vs := normalize.Check(httptest.NewRequest(method, "/", nil), res.code, res.header, len(res.body) > 0)
+			if tt.name == "OK untyped" && len(vs) == 1 && vs[0].Rule == normalize.RuleContentTypeMissing {
+				// Content of a type the sender does not know goes
+				// without Content-Type (RFC 9110 §8.3's exception to its
+				// SHOULD), which normalize reports all the same.
+				vs = nil
+			}
+			if len(vs) != 0 {
 				t.Errorf("%s %s: violations %v in\n%v", tt.name, method, vs, res.header)
 			}
 			if d := res.header.Get("Date"); !responses.ValidHTTPDate(d) {
