@@ -49,7 +49,7 @@ type Handler struct {
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
 	// "report" or "off". The IDs (normalize.RuleIDs;
-	// TestHandlerDocListsRules keeps this list in step) are
+	// TestHandlerDocListsRules keeps this list in step) are age-invalid,
 	// allow-lists-refused, allow-missing, content-forbidden,
 	// content-range-416-missing, content-range-invalid,
 	// content-range-missing, content-type-missing, date-invalid,

@@ -171,3 +171,22 @@ func TestRuleContentRangeInvalid(t *testing.T) {
 		},
 	})
 }
+
+func TestRuleAgeInvalid(t *testing.T) {
+	aged := func(age string) string {
+		return upstream("HTTP/1.1 200 OK", "hi", "Age: "+age, "Content-Length: 2")
+	}
+	runRuleTable(t, ruleTable{
+		rule: "age-invalid",
+		cases: []ruleCase{
+			{name: "decimal", action: enforced, upstream: aged("12.3"),
+				want: expect{header: map[string]string{"Age": "13"}}},
+			{name: "negative", action: enforced, upstream: aged("-1"),
+				want: expect{absent: []string{"Age"}}},
+			{name: "words", action: enforced, upstream: aged("a while"),
+				want: expect{absent: []string{"Age"}}},
+			{name: "zero", upstream: aged("0"), want: expect{header: map[string]string{"Age": "0"}}},
+			{name: "huge", upstream: aged("99999999999999999999"), want: expect{header: map[string]string{"Age": "99999999999999999999"}}},
+		},
+	})
+}

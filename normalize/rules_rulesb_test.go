@@ -139,6 +139,31 @@ func rulesBCases() []ruleCase {
 		// Content-Range means nothing on a 200 (§14.4): not judged.
 		{name: "content-range-invalid/200/passes", opts: full, h: reply(200, "hello", "Content-Range", "bytes=0-4/5"),
 			status: 200, want: map[string]string{"Content-Range": "bytes=0-4/5"}, body: "hello", same: true},
+
+		// age-invalid
+		{name: "age-invalid/decimal/enforce rounds up", opts: full, h: reply(200, "hi", "Age", "12.3"),
+			status: 200, want: map[string]string{"Age": "13"}, body: "hi",
+			events: []ev{{RuleAgeInvalid, E, 200}}},
+		{name: "age-invalid/whole decimal/enforce", opts: full, h: reply(200, "hi", "Age", "12.000"),
+			status: 200, want: map[string]string{"Age": "12"}, body: "hi",
+			events: []ev{{RuleAgeInvalid, E, 200}}},
+		{name: "age-invalid/negative/enforce removes", opts: full, h: reply(200, "hi", "Age", "-1"),
+			status: 200, want: map[string]string{"Age": absent}, body: "hi",
+			events: []ev{{RuleAgeInvalid, E, 200}}},
+		{name: "age-invalid/unit/enforce removes", opts: full, h: reply(304, "", "Age", "5s"),
+			status: 304, want: map[string]string{"Age": absent},
+			events: []ev{{RuleAgeInvalid, E, 304}}},
+		{name: "age-invalid/twice the same/enforce", opts: full, h: reply(200, "hi", "Age", "1.5", "Age", "1.5"),
+			status: 200, want: map[string]string{"Age": "2"}, body: "hi",
+			events: []ev{{RuleAgeInvalid, E, 200}, {RuleFieldRepeated, E, 200}}},
+		{name: "age-invalid/twice differing/reported as conflicting", opts: full, h: reply(200, "hi", "Age", "1", "Age", "x"),
+			status: 200, want: map[string]string{"Age": "1|x"}, body: "hi", same: true,
+			events: []ev{{RuleFieldConflicting, R, 200}}},
+		{name: "age-invalid/negative/report", opts: with(full, RuleAgeInvalid, R), h: reply(200, "hi", "Age", "-1"),
+			status: 200, want: map[string]string{"Age": "-1"}, body: "hi", same: true,
+			events: []ev{{RuleAgeInvalid, R, 200}}},
+		{name: "age-invalid/negative/off", opts: with(full, RuleAgeInvalid, Off), h: reply(200, "hi", "Age", "-1"),
+			status: 200, want: map[string]string{"Age": "-1"}, body: "hi", same: true},
 	}
 }
 
@@ -158,6 +183,9 @@ func TestConformantRulesB(t *testing.T) {
 		{"206 unknown complete length", "GET", reply(206, "ello", "Content-Range", "bytes 1-4/*", "Content-Length", "4")},
 		{"206 another unit", "GET", reply(206, "x", "Content-Range", "items 0-9/100")},
 		{"416 empty representation", "GET", reply(416, "", "Content-Range", "bytes */0", "Content-Length", "0")},
+		{"Age 0", "GET", reply(200, "x", "Age", "0")},
+		{"Age beyond 2^31", "GET", reply(200, "x", "Age", "99999999999999999999")},
+		{"Age with leading zeros", "GET", reply(200, "x", "Age", "007")},
 		{"one weak ETag, one Expires far in the past", "GET", reply(200, "x", "ETag", `W/""`, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
 	})
 }
