@@ -50,8 +50,8 @@ type Handler struct {
 	// Rules sets the action of individual rules, by rule ID: "enforce",
 	// "report" or "off". The IDs (normalize.RuleIDs;
 	// TestHandlerDocListsRules keeps this list in step) are age-invalid,
-	// allow-lists-refused, allow-missing, content-forbidden,
-	// content-range-416-missing, content-range-invalid,
+	// allow-lists-refused, allow-missing, content-encoding-identity,
+	// content-forbidden, content-range-416-missing, content-range-invalid,
 	// content-range-missing, content-type-missing, date-invalid,
 	// field-conflicting, field-repeated, head-content, interim-http10,
 	// link-451-missing, location-invalid, location-missing,

@@ -190,3 +190,22 @@ func TestRuleAgeInvalid(t *testing.T) {
 		},
 	})
 }
+
+func TestRuleContentEncodingIdentity(t *testing.T) {
+	coded := func(lines ...string) string {
+		return upstream("HTTP/1.1 200 OK", "hi", append(lines, "Content-Length: 2")...)
+	}
+	runRuleTable(t, ruleTable{
+		rule: "content-encoding-identity",
+		// vary-missing would add Vary to the coded responses.
+		settings: []string{"rule vary-missing off"},
+		cases: []ruleCase{
+			{name: "identity", action: enforced, upstream: coded("Content-Encoding: identity"),
+				want: expect{absent: []string{"Content-Encoding"}, body: str("hi")}},
+			{name: "identity-in-list", action: enforced, upstream: coded("Content-Encoding: br, IDENTITY"),
+				want: expect{header: map[string]string{"Content-Encoding": "br"}}},
+			{name: "br", upstream: coded("Content-Encoding: br"),
+				want: expect{header: map[string]string{"Content-Encoding": "br"}}},
+		},
+	})
+}

@@ -1,10 +1,6 @@
 package normalize
 
-import (
-	"strings"
-
-	"github.com/respnorm/caddy-normalize/responses"
-)
+import "github.com/respnorm/caddy-normalize/responses"
 
 // RuleVaryMissing: a response a cache may store, with a content coding,
 // to a request that carried Accept-Encoding, and no Vary naming
@@ -45,4 +41,4 @@ var RuleVaryMissing = register(&rule{
 
 // notIdentity reports whether a content coding is one applied to the
 // content ("identity" is none, RFC 9110 §8.4.1).
-func notIdentity(coding string) bool { return !strings.EqualFold(coding, "identity") }
+func notIdentity(coding string) bool { return !isIdentity(coding) }

@@ -164,8 +164,25 @@ func rulesBCases() []ruleCase {
 			events: []ev{{RuleAgeInvalid, R, 200}}},
 		{name: "age-invalid/negative/off", opts: with(full, RuleAgeInvalid, Off), h: reply(200, "hi", "Age", "-1"),
 			status: 200, want: map[string]string{"Age": "-1"}, body: "hi", same: true},
+
+		// content-encoding-identity
+		{name: "content-encoding-identity/alone/enforce removes the field", opts: full, h: reply(200, "hi", "Content-Encoding", "identity"),
+			status: 200, want: map[string]string{"Content-Encoding": absent}, body: "hi",
+			events: []ev{{RuleContentEncodingIdentity, E, 200}}},
+		{name: "content-encoding-identity/in a list/enforce", opts: full,
+			h:      reply(200, "hi", "Content-Encoding", "Identity, br", "Content-Encoding", "x-custom,x-other", "Vary", "Accept-Encoding"),
+			status: 200, want: map[string]string{"Content-Encoding": "br|x-custom,x-other"}, body: "hi",
+			events: []ev{{RuleContentEncodingIdentity, E, 200}}},
+		{name: "content-encoding-identity/alone/report", opts: with(full, RuleContentEncodingIdentity, R), h: reply(200, "hi", "Content-Encoding", "identity"),
+			status: 200, want: map[string]string{"Content-Encoding": "identity"}, body: "hi", same: true,
+			events: []ev{{RuleContentEncodingIdentity, R, 200}}},
+		{name: "content-encoding-identity/alone/off", opts: with(full, RuleContentEncodingIdentity, Off), h: reply(200, "hi", "Content-Encoding", "identity"),
+			status: 200, want: map[string]string{"Content-Encoding": "identity"}, body: "hi", same: true},
 	}
 }
+
+// gzEmpty is the gzip coding of nothing.
+const gzEmpty = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 
 func TestRulesB(t *testing.T) { runRuleCases(t, rulesBCases()) }
 
@@ -186,6 +203,7 @@ func TestConformantRulesB(t *testing.T) {
 		{"Age 0", "GET", reply(200, "x", "Age", "0")},
 		{"Age beyond 2^31", "GET", reply(200, "x", "Age", "99999999999999999999")},
 		{"Age with leading zeros", "GET", reply(200, "x", "Age", "007")},
+		{"Content-Encoding gzip on two lines", "GET", reply(200, gzEmpty, "Content-Encoding", "gzip", "Content-Encoding", "x-custom", "Vary", "Accept-Encoding")},
 		{"one weak ETag, one Expires far in the past", "GET", reply(200, "x", "ETag", `W/""`, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
 	})
 }
@@ -223,7 +241,7 @@ func TestVaryMissing(t *testing.T) {
 		{name: "200 gzip, Vary on two lines", opts: full, ae: true, h: coded("Vary", "Accept", "Vary", "Accept-Encoding"), vary: "Accept|Accept-Encoding"},
 		{name: "200 gzip, Vary *", opts: full, ae: true, h: coded("Vary", "*"), vary: "*"},
 		{name: "200 gzip, no-store", opts: full, ae: true, h: coded("Cache-Control", "private, no-store"), vary: absent},
-		{name: "200 identity", opts: full, ae: true, h: reply(200, "hi", "Content-Encoding", "identity"), vary: absent},
+		{name: "200 identity", opts: with(full, RuleContentEncodingIdentity, Off), ae: true, h: reply(200, "hi", "Content-Encoding", "identity"), vary: absent},
 		{name: "200 gzip, no Accept-Encoding asked", opts: full, h: coded(), vary: absent},
 		{name: "POST 200 gzip", opts: full, method: "POST", ae: true, h: coded(), vary: absent},
 		{name: "500 gzip without freshness", opts: full, ae: true, h: reply(500, gz, "Content-Encoding", "gzip", "Content-Length", "20"), vary: absent},
