@@ -51,7 +51,8 @@ type Handler struct {
 	// "report" or "off". The IDs (normalize.RuleIDs;
 	// TestHandlerDocListsRules keeps this list in step) are age-invalid,
 	// allow-lists-refused, allow-missing, content-encoding-identity,
-	// content-forbidden, content-range-416-missing, content-range-invalid,
+	// content-forbidden, content-location-invalid,
+	// content-range-416-missing, content-range-invalid,
 	// content-range-missing, content-type-missing, date-invalid,
 	// field-conflicting, field-repeated, head-content, interim-http10,
 	// link-451-missing, location-invalid, location-missing,

@@ -209,3 +209,19 @@ func TestRuleContentEncodingIdentity(t *testing.T) {
 		},
 	})
 }
+
+func TestRuleContentLocationInvalid(t *testing.T) {
+	located := func(v string) string {
+		return upstream("HTTP/1.1 200 OK", "hi", "Content-Location: "+v, "Content-Length: 2")
+	}
+	at := func(v string) expect { return expect{header: map[string]string{"Content-Location": v}} }
+	runRuleTable(t, ruleTable{
+		rule: "content-location-invalid",
+		cases: []ruleCase{
+			{name: "space-utf8", action: enforced, upstream: located("/docs/my file-ü.txt"), want: at("/docs/my%20file-%C3%BC.txt")},
+			{name: "fragment", action: enforced, upstream: located("/a?b=1#top"), want: at("/a?b=1")},
+			{name: "relative-query", upstream: located("../docs/a;v=1?lang=en"), want: at("../docs/a;v=1?lang=en")},
+			{name: "absolute", upstream: located("https://example.com/a%20b"), want: at("https://example.com/a%20b")},
+		},
+	})
+}

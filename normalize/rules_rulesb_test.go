@@ -178,6 +178,22 @@ func rulesBCases() []ruleCase {
 			events: []ev{{RuleContentEncodingIdentity, R, 200}}},
 		{name: "content-encoding-identity/alone/off", opts: with(full, RuleContentEncodingIdentity, Off), h: reply(200, "hi", "Content-Encoding", "identity"),
 			status: 200, want: map[string]string{"Content-Encoding": "identity"}, body: "hi", same: true},
+
+		// content-location-invalid
+		{name: "content-location-invalid/space and UTF-8/enforce", opts: full, h: reply(200, "hi", "Content-Location", "/docs/my file-ü.txt"),
+			status: 200, want: map[string]string{"Content-Location": "/docs/my%20file-%C3%BC.txt"}, body: "hi",
+			events: []ev{{RuleContentLocationInvalid, E, 200}}},
+		{name: "content-location-invalid/fragment/enforce drops it", opts: full, h: reply(200, "hi", "Content-Location", "https://example.com/a?b=1#top"),
+			status: 200, want: map[string]string{"Content-Location": "https://example.com/a?b=1"}, body: "hi",
+			events: []ev{{RuleContentLocationInvalid, E, 200}}},
+		{name: "content-location-invalid/304 stray percent/enforce", opts: full, h: reply(304, "", "Content-Location", "/50%off"),
+			status: 304, want: map[string]string{"Content-Location": "/50%25off"},
+			events: []ev{{RuleContentLocationInvalid, E, 304}}},
+		{name: "content-location-invalid/space/report", opts: with(full, RuleContentLocationInvalid, R), h: reply(200, "hi", "Content-Location", "/my file"),
+			status: 200, want: map[string]string{"Content-Location": "/my file"}, body: "hi", same: true,
+			events: []ev{{RuleContentLocationInvalid, R, 200}}},
+		{name: "content-location-invalid/space/off", opts: with(full, RuleContentLocationInvalid, Off), h: reply(200, "hi", "Content-Location", "/my file"),
+			status: 200, want: map[string]string{"Content-Location": "/my file"}, body: "hi", same: true},
 	}
 }
 
@@ -204,6 +220,9 @@ func TestConformantRulesB(t *testing.T) {
 		{"Age beyond 2^31", "GET", reply(200, "x", "Age", "99999999999999999999")},
 		{"Age with leading zeros", "GET", reply(200, "x", "Age", "007")},
 		{"Content-Encoding gzip on two lines", "GET", reply(200, gzEmpty, "Content-Encoding", "gzip", "Content-Encoding", "x-custom", "Vary", "Accept-Encoding")},
+		{"Content-Location relative with query", "GET", reply(200, "x", "Content-Location", "../docs/a;v=1?lang=en&x=%C3%BC")},
+		{"Content-Location absolute", "GET", reply(200, "x", "Content-Location", "https://example.com:8443/a%20b")},
+		{"Content-Location urn", "GET", reply(200, "x", "Content-Location", "urn:isbn:0451450523")},
 		{"one weak ETag, one Expires far in the past", "GET", reply(200, "x", "ETag", `W/""`, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
 	})
 }
