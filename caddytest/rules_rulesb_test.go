@@ -225,3 +225,20 @@ func TestRuleContentLocationInvalid(t *testing.T) {
 		},
 	})
 }
+
+func TestRuleListEmptyElements(t *testing.T) {
+	listed := func(lines ...string) string {
+		return upstream("HTTP/1.1 200 OK", "hi", append(lines, "Content-Length: 2")...)
+	}
+	runRuleTable(t, ruleTable{
+		rule: "list-empty-elements",
+		cases: []ruleCase{
+			{name: "vary", action: enforced, upstream: listed("Vary: Accept,, Origin,"),
+				want: expect{header: map[string]string{"Vary": "Accept, Origin"}}},
+			{name: "cache-control-quoted", action: enforced, upstream: listed(`Cache-Control: , no-cache="Set-Cookie, X-A",max-age=0`),
+				want: expect{header: map[string]string{"Cache-Control": `no-cache="Set-Cookie, X-A", max-age=0`}}},
+			{name: "clean-lists", upstream: listed(`Cache-Control: private="a,b" ,max-age=60`, "Vary: Accept ,Origin"),
+				want: expect{header: map[string]string{"Cache-Control": `private="a,b" ,max-age=60`, "Vary": "Accept ,Origin"}}},
+		},
+	})
+}

@@ -112,3 +112,33 @@ func mayBeStored(r *response) bool {
 	return present(r.Header, "Expires") || cacheDirective(cc, "max-age") || cacheDirective(cc, "s-maxage") ||
 		cacheDirective(cc, "public") || cacheDirective(cc, "private")
 }
+
+// splitList calls f with each element of the comma-separated list v,
+// trimmed of whitespace and possibly empty, commas inside quoted-strings
+// (RFC 9110 §5.6.4) not separating. It stops when f returns true and
+// reports whether it did. It does not allocate.
+func splitList(v string, f func(elem string) bool) bool {
+	start, quoted := 0, false
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			if f(strings.Trim(v[start:i], " \t")) {
+				return true
+			}
+			start = i + 1
+		}
+	}
+	return f(strings.Trim(v[start:], " \t"))
+}
+
+func isEmpty(s string) bool { return s == "" }
+
+// hasEmptyElement reports whether the list v has an empty element. An
+// empty v is an empty list, not an empty element.
+func hasEmptyElement(v string) bool {
+	return strings.Trim(v, " \t") != "" && splitList(v, isEmpty)
+}

@@ -194,6 +194,26 @@ func rulesBCases() []ruleCase {
 			events: []ev{{RuleContentLocationInvalid, R, 200}}},
 		{name: "content-location-invalid/space/off", opts: with(full, RuleContentLocationInvalid, Off), h: reply(200, "hi", "Content-Location", "/my file"),
 			status: 200, want: map[string]string{"Content-Location": "/my file"}, body: "hi", same: true},
+
+		// list-empty-elements
+		{name: "list-empty-elements/Vary and Cache-Control/enforce", opts: full,
+			h:      reply(200, "hi", "Vary", "Accept,, Origin,", "Cache-Control", `, no-cache="Set-Cookie, X-A",max-age=0`),
+			status: 200, want: map[string]string{"Vary": "Accept, Origin", "Cache-Control": `no-cache="Set-Cookie, X-A", max-age=0`}, body: "hi",
+			events: []ev{{RuleListEmptyElements, E, 200}}},
+		{name: "list-empty-elements/a line of commas/enforce removes it", opts: full,
+			h:      reply(200, "hi", "Content-Language", "de", "Content-Language", " , ,"),
+			status: 200, want: map[string]string{"Content-Language": "de"}, body: "hi",
+			events: []ev{{RuleListEmptyElements, E, 200}}},
+		{name: "list-empty-elements/Vary/report", opts: with(full, RuleListEmptyElements, R), h: reply(200, "hi", "Vary", "Accept,,Origin"),
+			status: 200, want: map[string]string{"Vary": "Accept,,Origin"}, body: "hi", same: true,
+			events: []ev{{RuleListEmptyElements, R, 200}}},
+		{name: "list-empty-elements/Vary/off", opts: with(full, RuleListEmptyElements, Off), h: reply(200, "hi", "Vary", "Accept,,Origin"),
+			status: 200, want: map[string]string{"Vary": "Accept,,Origin"}, body: "hi", same: true},
+		// Allow and WWW-Authenticate are never modified; Set-Cookie and
+		// Link are not lists of this kind.
+		{name: "list-empty-elements/Allow and WWW-Authenticate/pass", opts: full, method: "POST",
+			h:      reply(401, "who?", "Allow", "GET,,HEAD", "WWW-Authenticate", `Basic realm="a,,b", , Bearer`, "Set-Cookie", "a=b,,c"),
+			status: 401, want: map[string]string{"Allow": "GET,,HEAD", "Www-Authenticate": `Basic realm="a,,b", , Bearer`}, body: "who?", same: true},
 	}
 }
 
@@ -223,6 +243,8 @@ func TestConformantRulesB(t *testing.T) {
 		{"Content-Location relative with query", "GET", reply(200, "x", "Content-Location", "../docs/a;v=1?lang=en&x=%C3%BC")},
 		{"Content-Location absolute", "GET", reply(200, "x", "Content-Location", "https://example.com:8443/a%20b")},
 		{"Content-Location urn", "GET", reply(200, "x", "Content-Location", "urn:isbn:0451450523")},
+		{"lists with quoted commas and odd spacing", "GET", reply(200, "x", "Cache-Control", `private="Set-Cookie,X-A" ,max-age=60`, "Vary", "Accept ,\tOrigin")},
+		{"an empty Vary", "GET", reply(200, "x", "Vary", "")},
 		{"one weak ETag, one Expires far in the past", "GET", reply(200, "x", "ETag", `W/""`, "Expires", "Thu, 01 Jan 1970 00:00:00 GMT")},
 	})
 }
