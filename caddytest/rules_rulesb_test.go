@@ -242,3 +242,23 @@ func TestRuleListEmptyElements(t *testing.T) {
 		},
 	})
 }
+
+// TestRuleNotModifiedMetadataFields: each field not-modified-metadata
+// removes, alone, and the Content-Length it keeps (RFC 9110 §8.6).
+func TestRuleNotModifiedMetadataFields(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "not-modified-metadata",
+		cases: []ruleCase{
+			// Over HTTP/2 Go's client fails on a 304 whose content-length
+			// is not 0 (RFC 9113 §8.1.1 allows it), stock Caddy's too:
+			// HTTP/1.1 only.
+			{name: "304-encoding-length", action: enforced, protos: []string{protoH1},
+				upstream: upstream("HTTP/1.1 304 Not Modified", "", `ETag: "v1"`, "Content-Encoding: gzip", "Content-Length: 1234"),
+				want: expect{status: 304, header: map[string]string{"ETag": `"v1"`}, absent: []string{"Content-Encoding"},
+					ignore: []string{"Content-Length"}, body: str("")}},
+			{name: "304-language", action: enforced,
+				upstream: upstream("HTTP/1.1 304 Not Modified", "", `ETag: "v1"`, "Content-Language: de-CH", "Last-Modified: "+fixedDate),
+				want: expect{status: 304, header: map[string]string{"Last-Modified": fixedDate}, absent: []string{"Content-Language"}, body: str("")}},
+		},
+	})
+}

@@ -21,7 +21,8 @@ var RuleVaryMissing = register(&rule{
 	Methods:  "GET HEAD",
 	Triggers: []string{"Content-Encoding"},
 	Detect: func(r *response) bool {
-		if r.Request == nil || len(r.Request.Header["Accept-Encoding"]) == 0 {
+		// A 304's Content-Encoding is not-modified-metadata's.
+		if r.Status == 304 || r.Request == nil || len(r.Request.Header["Accept-Encoding"]) == 0 {
 			return false
 		}
 		if !eachElement(r.Header["Content-Encoding"], notIdentity) {

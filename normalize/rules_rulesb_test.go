@@ -214,6 +214,21 @@ func rulesBCases() []ruleCase {
 		{name: "list-empty-elements/Allow and WWW-Authenticate/pass", opts: full, method: "POST",
 			h:      reply(401, "who?", "Allow", "GET,,HEAD", "WWW-Authenticate", `Basic realm="a,,b", , Bearer`, "Set-Cookie", "a=b,,c"),
 			status: 401, want: map[string]string{"Allow": "GET,,HEAD", "Www-Authenticate": `Basic realm="a,,b", , Bearer`}, body: "who?", same: true},
+
+		// not-modified-metadata: each field on its own; Last-Modified
+		// kept (Content-Length, kept too, is in caddytest's table: Go's
+		// HTTP/1 server drops it from a 304 by itself).
+		{name: "not-modified-metadata/Content-Encoding alone/enforce", opts: full,
+			h:      reply(304, "", "ETag", `"v1"`, "Content-Encoding", "gzip", "Last-Modified", fixedDate),
+			status: 304, want: map[string]string{"Content-Encoding": absent, "Etag": `"v1"`, "Last-Modified": fixedDate},
+			events: []ev{{RuleNotModifiedMetadata, E, 304}}},
+		{name: "not-modified-metadata/Content-Language alone/enforce", opts: full,
+			h:      reply(304, "", "ETag", `"v1"`, "Content-Language", "de-CH", "Cache-Control", "max-age=60"),
+			status: 304, want: map[string]string{"Content-Language": absent, "Cache-Control": "max-age=60"},
+			events: []ev{{RuleNotModifiedMetadata, E, 304}}},
+		{name: "not-modified-metadata/Content-Encoding/off", opts: with(full, RuleNotModifiedMetadata, Off),
+			h:      reply(304, "", "ETag", `"v1"`, "Content-Encoding", "gzip", "Cache-Control", "max-age=60"),
+			status: 304, want: map[string]string{"Content-Encoding": "gzip"}, same: true},
 	}
 }
 
