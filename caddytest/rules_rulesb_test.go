@@ -258,7 +258,7 @@ func TestRuleNotModifiedMetadataFields(t *testing.T) {
 					ignore: []string{"Content-Length"}, body: str("")}},
 			{name: "304-language", action: enforced,
 				upstream: upstream("HTTP/1.1 304 Not Modified", "", `ETag: "v1"`, "Content-Language: de-CH", "Last-Modified: "+fixedDate),
-				want: expect{status: 304, header: map[string]string{"Last-Modified": fixedDate}, absent: []string{"Content-Language"}, body: str("")}},
+				want:     expect{status: 304, header: map[string]string{"Last-Modified": fixedDate}, absent: []string{"Content-Language"}, body: str("")}},
 		},
 	})
 }
