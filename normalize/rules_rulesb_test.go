@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -382,5 +383,70 @@ func TestContentRangeUnitFromRequest(t *testing.T) {
 		if want := []ev{{RuleContentRangeInvalid, c.action, c.status}}; !equalEvents(evs, want) {
 			t.Errorf("Range %q, Content-Range %q: events %v, want %v", c.rangeHdr, c.value, evs, want)
 		}
+	}
+}
+
+// TestContentTypeHold: the header of a response without Content-Type or
+// length is held until content shows, whichever way the content comes;
+// the labelled response carries the content unchanged.
+func TestContentTypeHold(t *testing.T) {
+	const content = "<b>streamed</b>"
+	writers := map[string]func(w http.ResponseWriter){
+		"Write":       func(w http.ResponseWriter) { w.Write([]byte(content)) },
+		"WriteString": func(w http.ResponseWriter) { w.(interface{ WriteString(string) (int, error) }).WriteString(content) },
+		"ReadFrom": func(w http.ResponseWriter) {
+			w.(interface {
+				ReadFrom(r io.Reader) (int64, error)
+			}).ReadFrom(strings.NewReader(content))
+		},
+		"empty Write first": func(w http.ResponseWriter) { w.Write(nil); w.Write([]byte(content)) },
+		"after a 103": func(w http.ResponseWriter) {
+			w.Header().Set("Link", "</a.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+			w.Header().Del("Link")
+			w.Write([]byte(content))
+		},
+	}
+	for name, write := range writers {
+		for _, action := range []Action{Enforce, Report} {
+			t.Run(name+"/"+action.String(), func(t *testing.T) {
+				f := newFixture(t, with(full, RuleContentTypeMissing, action), http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Date", fixedDate)
+					write(w)
+				}))
+				wantType := "application/octet-stream"
+				if action == Report {
+					wantType = "text/html; charset=utf-8" // sniffed by net/http, as without the wrapper
+				}
+				raw := rawDo(t, f.h1.Listener.Addr().String(), "GET", "/x")
+				if raw.status != 200 || string(raw.decoded) != content || raw.header.Get("Content-Type") != wantType {
+					t.Errorf("HTTP/1.1: %d %v %q; want 200, %s, the content", raw.status, raw.header, raw.decoded, wantType)
+				}
+				if evs, want := f.events(), []ev{{RuleContentTypeMissing, action, 200}}; !equalEvents(evs, want) {
+					t.Errorf("HTTP/1.1: events %v, want %v", evs, want)
+				}
+				r2 := do(t, f.h2, "GET", "/x")
+				if r2.status != 200 || string(r2.body) != content || r2.header.Get("Content-Type") != wantType {
+					t.Errorf("HTTP/2: %d %v %q; want 200, %s, the content", r2.status, r2.header, r2.body, wantType)
+				}
+				if evs, want := f.events(), []ev{{RuleContentTypeMissing, action, 200}}; !equalEvents(evs, want) {
+					t.Errorf("HTTP/2: events %v, want %v", evs, want)
+				}
+			})
+		}
+	}
+	// A handler that writes only the header: held, then sent as it was
+	// when the handler returns, without a type.
+	f := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", fixedDate)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	raw := rawDo(t, f.h1.Listener.Addr().String(), "GET", "/x")
+	direct := rawDo(t, f.h1.Listener.Addr().String(), "GET", "/direct/x")
+	if raw.status != 202 || string(raw.bytes) != string(direct.bytes) {
+		t.Errorf("header only: %q, want as without the wrapper: %q", raw.bytes, direct.bytes)
+	}
+	if evs := f.events(); len(evs) != 0 {
+		t.Errorf("header only: events %v, want none", evs)
 	}
 }
