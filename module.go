@@ -54,9 +54,9 @@ type Handler struct {
 	// content-forbidden, content-location-invalid,
 	// content-range-416-missing, content-range-invalid,
 	// content-range-missing, content-type-missing, date-invalid,
-	// field-conflicting, field-repeated, head-content, interim-http10,
-	// link-451-missing, list-empty-elements, location-invalid,
-	// location-missing, not-modified-metadata, options-allow-missing,
+	// field-repeated, head-content, interim-http10, link-451-missing,
+	// list-empty-elements, location-invalid, location-missing,
+	// not-modified-metadata, options-allow-missing,
 	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
 	// retry-after-invalid, retry-after-missing, status-invalid,
 	// upgrade-missing, vary-missing and www-authenticate-missing.

@@ -30,21 +30,6 @@ func repeatedSame(vs []string) bool {
 	return true
 }
 
-// repeatedDiffering reports whether vs has lines that differ.
-func repeatedDiffering(vs []string) bool {
-	return len(vs) > 1 && !repeatedSame(vs)
-}
-
-// anyField reports whether f holds of the values of one of fields in h.
-func anyField(h http.Header, fields []string, f func([]string) bool) bool {
-	for _, k := range fields {
-		if f(h[k]) {
-			return true
-		}
-	}
-	return false
-}
-
 // eachElement calls f with each non-empty element of the comma-separated
 // lists vs, trimmed of whitespace, until f returns true; it reports
 // whether one did. It does not allocate.

@@ -101,7 +101,8 @@ func (n *Normalizer) Release(nw *ResponseWriter) {
 	if nw.body == bodyHold {
 		nw.unhold(false) // no content followed the header
 	}
-	*nw = ResponseWriter{}
+	held := nw.held[:0]
+	*nw = ResponseWriter{held: held}
 	n.pool.Put(nw)
 }
 

@@ -66,7 +66,6 @@ func TestActions(t *testing.T) {
 	neverFixable := []Rule{
 		RuleLocationMissing, RuleContentRangeMissing, RuleContentRange416Missing,
 		RuleRetryAfter413Missing, RuleLink451Missing, RuleAllowListsRefused,
-		RuleFieldConflicting,
 	}
 	isIn := func(r Rule, rs []Rule) bool {
 		for _, x := range rs {

@@ -13,7 +13,7 @@ import (
 // which keeps the response no fresher than it is, and removes anything
 // else ("-1", "5s", "old"), which leaves a cache to compute the age from
 // Date as it would anyway. A huge number is valid: caches read it as
-// 2^31 (§1.2.2). Repeated lines that differ are field-conflicting's.
+// 2^31 (§1.2.2). Repeated lines that differ are field-repeated's.
 var RuleAgeInvalid = register(&rule{
 	ID:       "age-invalid",
 	Ref:      "RFC 9111 §5.1",

@@ -12,7 +12,7 @@ import (
 // fragment, which neither form allows. Enforce percent-encodes what a URI
 // cannot hold, as location-invalid does, and drops the fragment (it
 // identifies part of a representation, not the representation).
-// Repeated lines that differ are field-conflicting's.
+// Repeated lines that differ are field-repeated's.
 var RuleContentLocationInvalid = register(&rule{
 	ID:       "content-location-invalid",
 	Ref:      "RFC 9110 §8.7",

@@ -22,7 +22,7 @@ import (
 // Anything else is only reported: a proxy cannot know the range. Only 206
 // and 416 give Content-Range a meaning (§14.4); a multipart/byteranges 206
 // carries its ranges in the parts. Repeated lines that differ are
-// field-conflicting's.
+// field-repeated's.
 var RuleContentRangeInvalid = register(&rule{
 	ID:       "content-range-invalid",
 	Ref:      "RFC 9110 §14.4",

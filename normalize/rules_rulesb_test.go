@@ -102,16 +102,17 @@ func rulesBCases() []ruleCase {
 		{name: "field-repeated/Content-Type twice/off", opts: with(full, RuleFieldRepeated, Off), h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/plain"),
 			status: 200, want: map[string]string{"Content-Type": "text/plain|text/plain"}, body: "hi", same: true},
 
-		// field-conflicting: reported only.
-		{name: "field-conflicting/Content-Type twice/enforce reports", opts: full, h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/html"),
+		// Differing copies: reported only.
+		{name: "field-repeated/Content-Type differing/enforce reports", opts: full, h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/html"),
 			status: 200, want: map[string]string{"Content-Type": "text/plain|text/html"}, body: "hi", same: true,
-			events: []ev{{RuleFieldConflicting, R, 200}}},
-		{name: "field-conflicting/ETag differs, Content-Type repeated/enforce", opts: full,
+			events: []ev{{RuleFieldRepeated, R, 200}}},
+		{name: "field-repeated/ETag differs, Content-Type the same/enforce collapses what it can, reports", opts: full,
 			h:      reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/plain", "ETag", `"a"`, "ETag", `"b"`),
 			status: 200, want: map[string]string{"Content-Type": "text/plain", "Etag": `"a"|"b"`}, body: "hi",
-			events: []ev{{RuleFieldConflicting, R, 200}, {RuleFieldRepeated, E, 200}}},
-		{name: "field-conflicting/Content-Type twice/off", opts: with(full, RuleFieldConflicting, Off), h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/html"),
-			status: 200, want: map[string]string{"Content-Type": "text/plain|text/html"}, body: "hi", same: true},
+			events: []ev{{RuleFieldRepeated, R, 200}}},
+		{name: "field-repeated/Content-Type differing/report", opts: with(full, RuleFieldRepeated, R), h: reply(200, "hi", "Content-Type", "text/plain", "Content-Type", "text/html"),
+			status: 200, want: map[string]string{"Content-Type": "text/plain|text/html"}, body: "hi", same: true,
+			events: []ev{{RuleFieldRepeated, R, 200}}},
 
 		// content-range-invalid
 		{name: "content-range-invalid/206 bytes=/enforce", opts: full, h: reply(206, "ello", "Content-Range", "bytes=1-4/12", "Content-Length", "4"),
@@ -157,9 +158,9 @@ func rulesBCases() []ruleCase {
 		{name: "age-invalid/twice the same/enforce", opts: full, h: reply(200, "hi", "Age", "1.5", "Age", "1.5"),
 			status: 200, want: map[string]string{"Age": "2"}, body: "hi",
 			events: []ev{{RuleAgeInvalid, E, 200}, {RuleFieldRepeated, E, 200}}},
-		{name: "age-invalid/twice differing/reported as conflicting", opts: full, h: reply(200, "hi", "Age", "1", "Age", "x"),
+		{name: "age-invalid/twice differing/field-repeated's", opts: full, h: reply(200, "hi", "Age", "1", "Age", "x"),
 			status: 200, want: map[string]string{"Age": "1|x"}, body: "hi", same: true,
-			events: []ev{{RuleFieldConflicting, R, 200}}},
+			events: []ev{{RuleFieldRepeated, R, 200}}},
 		{name: "age-invalid/negative/report", opts: with(full, RuleAgeInvalid, R), h: reply(200, "hi", "Age", "-1"),
 			status: 200, want: map[string]string{"Age": "-1"}, body: "hi", same: true,
 			events: []ev{{RuleAgeInvalid, R, 200}}},
@@ -435,6 +436,23 @@ func TestContentTypeHold(t *testing.T) {
 			})
 		}
 	}
+	// Fields changed after WriteHeader take no effect, held or not (as
+	// with net/http).
+	f0 := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Date", fixedDate)
+		w.Header().Set("X-Kept", "1")
+		w.WriteHeader(http.StatusOK)
+		w.Header().Set("X-Late", "1")
+		w.Header().Del("X-Kept")
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(content))
+	}))
+	r0 := rawDo(t, f0.h1.Listener.Addr().String(), "GET", "/x")
+	if r0.header.Get("X-Kept") != "1" || r0.header.Get("X-Late") != "" || r0.header.Get("Content-Type") != "application/octet-stream" {
+		t.Errorf("changed after WriteHeader: %v; want X-Kept, no X-Late, application/octet-stream", r0.header)
+	}
+	f0.events()
+
 	// A handler that writes only the header: held, then sent as it was
 	// when the handler returns, without a type.
 	f := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

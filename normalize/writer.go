@@ -14,11 +14,12 @@ import (
 type bodyMode uint8
 
 const (
-	bodyPass    bodyMode = iota // passed on as written
-	bodyWatch                   // passed on, reported once (a report-only content rule)
-	bodyDiscard                 // dropped; reported once if it was a violation
-	bodyDone                    // a body was generated in place: the handler's is dropped silently
-	bodyHold                    // the header is held until content shows whether it needs a Content-Type
+	bodyPass      bodyMode = iota // passed on as written
+	bodyWatch                     // passed on, reported once (a report-only content rule)
+	bodyDiscard                   // dropped; reported once if it was a violation
+	bodyDone                      // a body was generated in place: the handler's is dropped silently
+	bodyHold                      // the header is held until content shows whether it needs a Content-Type
+	bodyTypeWatch                 // passed on; content-type-missing is reported if content follows
 )
 
 // statusClientClosed is the status reverse proxies (Caddy's among them)
@@ -40,6 +41,17 @@ type ResponseWriter struct {
 	bodyCounted bool // the content violation has been reported
 
 	resp response // what the rules judge, filled at WriteHeader
+
+	// held is the header map as it was when a final header was held back
+	// (bodyHold): changes made after WriteHeader take no effect, as with
+	// net/http. Its capacity is kept across requests.
+	held []heldField
+}
+
+// heldField is one field of a held header.
+type heldField struct {
+	name   string
+	values []string
 }
 
 // Header returns the header map of the wrapped writer, so that what the
@@ -101,21 +113,33 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		}
 	}
 	if w.n.enabled.has(RuleContentTypeMissing) && contentTypePending(&w.resp) {
-		w.body = bodyHold
-		return
+		// A response that could carry content, has no Content-Type and
+		// does not state its length breaks content-type-missing only if
+		// content follows. Enforced, its header is held back until the
+		// first content byte, a Flush or a Hijack, or the end of the
+		// handler (Release), whichever is first; reported, it goes out
+		// and the first content byte is reported.
+		if w.n.actions[RuleContentTypeMissing] == Enforce {
+			w.body = bodyHold
+			for k, v := range w.resp.Header {
+				w.held = append(w.held, heldField{k, v[:len(v):len(v)]})
+			}
+			return
+		}
+		w.body = bodyTypeWatch
 	}
 	w.rw.WriteHeader(code)
 }
 
-// hold: a response that could carry content, has no Content-Type and does
-// not state its length breaks content-type-missing only if content
-// follows. Its header is held back until the first content byte, a Flush
-// or a Hijack, or the end of the handler (Release), whichever is first.
-
-// unhold writes the held header, judging content-type-missing first when
-// content follows (or may: a Flush sends the header before content).
+// unhold ends bodyHold or bodyTypeWatch: it judges content-type-missing
+// when content follows (or may: a Flush sends the header before content),
+// and writes the header held back.
 func (w *ResponseWriter) unhold(content bool) {
+	held := w.body == bodyHold
 	w.body = bodyPass
+	if held {
+		w.restoreHeld()
+	}
 	if content {
 		r := &w.resp
 		r.HasContent, r.ContentKnown = true, true
@@ -128,7 +152,9 @@ func (w *ResponseWriter) unhold(content bool) {
 			w.n.emit(RuleContentTypeMissing, a, r.Status, w.req)
 		}
 	}
-	w.rw.WriteHeader(w.status)
+	if held {
+		w.rw.WriteHeader(w.status)
+	}
 }
 
 // prepare fills w.resp for a response with status code and returns the
@@ -229,6 +255,28 @@ func (w *ResponseWriter) replaceBody(code int) {
 // entityFields describe content; they go with content that is replaced.
 var entityFields = [...]string{"Content-Length", "Content-Encoding", "Content-Type", "Etag", "Content-Range", "Last-Modified", "Transfer-Encoding"}
 
+// restoreHeld puts the header map back as it was when it was held.
+func (w *ResponseWriter) restoreHeld() {
+	h := w.resp.Header
+	for k := range h {
+		found := false
+		for _, f := range w.held {
+			if f.name == k {
+				found = true
+				break
+			}
+		}
+		if !found {
+			delete(h, k)
+		}
+	}
+	for _, f := range w.held {
+		h[f.name] = f.values
+	}
+	clear(w.held)
+	w.held = w.held[:0]
+}
+
 // Error answers the request with a generated error response for code in
 // place of the handler's, which must not have written its header yet. A
 // status for which the catalogue asks Retry-After (503, 429) gets the
@@ -256,7 +304,7 @@ func (w *ResponseWriter) Write(p []byte) (int, error) {
 	switch w.body {
 	case bodyPass:
 		return w.rw.Write(p)
-	case bodyHold:
+	case bodyHold, bodyTypeWatch:
 		if len(p) == 0 {
 			return 0, nil
 		}
@@ -324,7 +372,7 @@ func (w *ResponseWriter) FlushError() error {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
-	if w.body == bodyHold {
+	if w.body == bodyHold || w.body == bodyTypeWatch {
 		w.unhold(true) // the header goes before content: label it
 	}
 	return http.NewResponseController(w.rw).Flush()
