@@ -468,3 +468,29 @@ func TestContentTypeHold(t *testing.T) {
 		t.Errorf("header only: events %v, want none", evs)
 	}
 }
+
+// TestHeldCleanPathAllocs: a conformant response whose header is held
+// (no Content-Type, no length: a redirect written without content)
+// costs no allocation either, once the pool holds a writer.
+func TestHeldCleanPathAllocs(t *testing.T) {
+	n := benchNormalizer(t)
+	w := newBenchWriter()
+	req := httptest.NewRequest("GET", "/", nil)
+	location := []string{"/next"}
+	serve := func() {
+		w.reset()
+		w.h["Date"] = benchDate
+		w.h["Location"] = location
+		nw := n.Wrap(w, req)
+		nw.WriteHeader(http.StatusFound)
+		n.Release(nw)
+	}
+	serve()
+	allocs := testing.AllocsPerRun(1000, serve)
+	if w.status != http.StatusFound || len(w.h["Content-Type"]) != 0 {
+		t.Fatalf("the response was %d %v, want a 302 without Content-Type", w.status, w.h)
+	}
+	if allocs != 0 {
+		t.Errorf("%v allocations per held conformant response, want 0", allocs)
+	}
+}
