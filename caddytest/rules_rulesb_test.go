@@ -23,7 +23,11 @@ func TestRuleContentTypeMissing(t *testing.T) {
 			{name: "200-html-length", action: enforced,
 				upstream: upstream("HTTP/1.1 200 OK", "<b>hi</b>", untyped, "Content-Length: 9"),
 				want:     expect{status: 200, header: octet, body: str("<b>hi</b>")}},
-			{name: "200-html-chunked", action: enforced,
+			// Stock Caddy's answer varies here: reverse_proxy's header
+			// flush races Go's sniffing of the first write, so the
+			// report and off routes, which pass on what stock sends, are
+			// not compared; enforced, it is labelled either way.
+			{name: "200-html-chunked", route: defaultRoute, action: enforced,
 				upstream: upstream("HTTP/1.1 200 OK", "9\r\n<b>hi</b>\r\n0\r\n\r\n", untyped, "Transfer-Encoding: chunked"),
 				want:     expect{status: 200, header: octet, ignore: framing, body: str("<b>hi</b>")}},
 			{name: "404-html", action: enforced,
