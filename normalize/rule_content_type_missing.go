@@ -17,7 +17,9 @@ import (
 //
 // A response that cannot carry content is left alone: a 1xx, 204, 205 or
 // 304, a response to HEAD, a 2xx to CONNECT (a tunnel), and one that says
-// Content-Length: 0. An absent Content-Type with an empty field value set
+// Content-Length: 0. A Content-Type with an empty value is present (its
+// syntax is another rule's business). An absent Content-Type with an
+// empty field value set
 // (h["Content-Type"] = nil) is one a Go handler chose to send without a
 // type; it is judged like any other. When the length is not known as the
 // header is written, the writer holds the header back until the first
