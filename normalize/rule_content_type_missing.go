@@ -18,17 +18,17 @@ import (
 // A response that cannot carry content is left alone: a 1xx, 204, 205 or
 // 304, a response to HEAD, a 2xx to CONNECT (a tunnel), and one that says
 // Content-Length: 0. A Content-Type with an empty value is present (its
-// syntax is another rule's business). An absent Content-Type with an
-// empty field value set
-// (h["Content-Type"] = nil) is one a Go handler chose to send without a
-// type; it is judged like any other. When the length is not known as the
-// header is written, the writer holds the header back until the first
-// content byte (or Flush) shows that content follows (see
-// ResponseWriter.hold): an empty response of unknown length passes,
-// unless the handler flushes its header first. Caddy's reverse_proxy
-// flushes the header of a body of unknown length from a timer that fires
-// at once: such a response is labelled even when its body turns out empty,
-// unless the copy ends first.
+// syntax is another rule's business). A Go handler's h["Content-Type"] =
+// nil sends content without a type: judged like any other.
+//
+// When the length is not known as the header is written, enforce holds
+// the header back until the first content byte, a Flush, a Hijack or the
+// end of the handler (see ResponseWriter.WriteHeader), and report watches
+// for the first byte: an empty response of unknown length passes, unless
+// the handler flushes its header first. Caddy's reverse_proxy flushes the
+// header of a body of unknown length from a timer that fires at once, so
+// such a response is labelled even when its body turns out empty, unless
+// the copy ends first.
 var RuleContentTypeMissing = register(&rule{
 	ID:       "content-type-missing",
 	Ref:      "RFC 9110 §8.3",
