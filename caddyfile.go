@@ -32,6 +32,7 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 //		proxy_authenticate <challenge>
 //		upgrade <protocol...>
 //		retry_after <duration|seconds>
+//		default_content_type <media-type>
 //		upstream_errors handle|pass
 //		replace_errors <code|class...>
 //		error_format auto|problem|json|html|text
@@ -62,6 +63,9 @@ func parseCaddyfile(h httpcaddyfile.Helper) (caddyhttp.MiddlewareHandler, error)
 // proxy_authenticate, upgrade-missing upgrade, retry-after-missing
 // retry_after) and those a proxy cannot repair. An unknown rule ID is
 // refused with the list of valid ones (see the README's rules table).
+// default_content_type is the type content-type-missing gives content
+// without one, in place of application/octet-stream; quote a type with
+// parameters: default_content_type "text/plain; charset=utf-8".
 func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 	d.Next() // consume directive name
 	if d.NextArg() {
@@ -163,6 +167,18 @@ func (h *Handler) UnmarshalCaddyfile(d *caddyfile.Dispenser) error {
 				return d.Errf("retry_after %q: %v", d.Val(), err)
 			}
 			h.RetryAfter = dur
+			if d.NextArg() {
+				return d.ArgErr()
+			}
+
+		case "default_content_type":
+			if !d.NextArg() {
+				return d.ArgErr()
+			}
+			if err := normalize.CheckDefaultContentType(d.Val()); err != nil || d.Val() == "" {
+				return d.Errf("default_content_type: %q is not a media type (type/subtype, optionally with parameters)", d.Val())
+			}
+			h.DefaultContentType = d.Val()
 			if d.NextArg() {
 				return d.ArgErr()
 			}

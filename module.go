@@ -51,20 +51,23 @@ type Handler struct {
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
 	// "report" or "off". The IDs (normalize.RuleIDs;
-	// TestHandlerDocListsRules keeps this list in step) are
+	// TestHandlerDocListsRules keeps this list in step) are age-invalid,
 	// allow-lists-refused, allow-missing, cache-control-invalid,
 	// cache-control-list-unquoted, cache-control-max-age-quoted,
-	// cache-control-must-understand, content-forbidden,
-	// content-range-416-missing, content-range-missing, date-invalid,
-	// etag-invalid, expires-invalid, head-content, http-date-obsolete,
-	// interim-http10, last-modified-future, last-modified-invalid,
-	// link-451-missing, location-invalid, location-missing,
-	// not-modified-metadata, options-allow-missing,
-	// proxy-authenticate-missing, reset-content, retry-after-413-missing,
-	// retry-after-invalid, retry-after-missing, status-invalid,
-	// upgrade-missing and www-authenticate-missing; and replace-errors, the
-	// action of ReplaceErrors (reported: nothing is replaced, what would
-	// have been is counted and logged).
+	// cache-control-must-understand, content-encoding-identity,
+	// content-forbidden, content-location-invalid,
+	// content-range-416-missing, content-range-invalid,
+	// content-range-missing, content-type-missing, date-invalid,
+	// etag-invalid, expires-invalid, field-repeated, head-content,
+	// http-date-obsolete, interim-http10, last-modified-future,
+	// last-modified-invalid, link-451-missing, list-empty-elements,
+	// location-invalid, location-missing, not-modified-metadata,
+	// options-allow-missing, proxy-authenticate-missing, reset-content,
+	// retry-after-413-missing, retry-after-invalid, retry-after-missing,
+	// status-invalid, upgrade-missing, vary-missing and
+	// www-authenticate-missing; and replace-errors, the action of
+	// ReplaceErrors (reported: nothing is replaced, what would have been is
+	// counted and logged).
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not
@@ -103,6 +106,12 @@ type Handler struct {
 	// be zero or from one second to ten years. Without it, a missing
 	// Retry-After is reported only and a malformed one is removed.
 	RetryAfter caddy.Duration `json:"retry_after,omitempty"`
+
+	// DefaultContentType is the media type, e.g. "text/plain;
+	// charset=utf-8", that content-type-missing gives content sent
+	// without a Content-Type (with X-Content-Type-Options: nosniff).
+	// Without it, such content is labelled application/octet-stream.
+	DefaultContentType string `json:"default_content_type,omitempty"`
 
 	// UpstreamErrors says what becomes of an upstream's failure that
 	// reverse_proxy returns as an error (refused, unreachable, timed out,
@@ -278,6 +287,10 @@ func (h *Handler) options() (normalize.Options, error) {
 	opts.ProxyAuthenticate = h.ProxyAuthenticate
 	opts.Upgrade = h.Upgrade
 	opts.RetryAfter = time.Duration(h.RetryAfter)
+	if err := normalize.CheckDefaultContentType(h.DefaultContentType); err != nil {
+		return opts, err
+	}
+	opts.DefaultContentType = h.DefaultContentType
 	switch h.UpstreamErrors {
 	case "", "handle", "pass":
 	default:

@@ -180,7 +180,7 @@ func manyHeaderLines() (string, int) {
 	for i := range n {
 		fmt.Fprintf(&b, "X-Many-%05d: v%d\r\n", i, i)
 	}
-	b.WriteString("Content-Length: 4\r\n\r\nmany")
+	b.WriteString("Content-Type: text/plain\r\nContent-Length: 4\r\n\r\nmany")
 	return b.String(), n
 }
 

@@ -142,7 +142,7 @@ func loadCases() []loadCase {
 			// Upgrade is connection-specific: over HTTP/2 only reported.
 			h2Action: reported, h2Header: map[string]string{"Upgrade": ""}},
 		{name: "retry-after-missing", rule: "retry-after-missing", action: enforced,
-			response: kaResponse("HTTP/1.1 503 Service Unavailable", "busy", "Content-Length: 4"),
+			response: kaResponse("HTTP/1.1 503 Service Unavailable", "busy", "Content-Type: text/plain", "Content-Length: 4"),
 			status:   503, header: map[string]string{"Retry-After": "120"}, body: str("busy")},
 		{name: "retry-after-invalid", rule: "retry-after-invalid", action: enforced,
 			response: kaResponse("HTTP/1.1 503 Service Unavailable", "", "Retry-After: soon", "Content-Length: 0"),
@@ -154,10 +154,10 @@ func loadCases() []loadCase {
 			response: kaResponse("HTTP/1.1 201 Created", `{"id":1}`, "Content-Type: application/json", "Content-Length: 8"),
 			status:   201, header: map[string]string{"Location": ""}, body: str(`{"id":1}`)},
 		{name: "content-range-missing", rule: "content-range-missing", action: reported,
-			response: kaResponse("HTTP/1.1 206 Partial Content", "hello", "Content-Length: 5"),
+			response: kaResponse("HTTP/1.1 206 Partial Content", "hello", "Content-Type: text/plain", "Content-Length: 5"),
 			status:   206, header: map[string]string{"Content-Range": ""}, body: str("hello")},
 		{name: "date-invalid", rule: "date-invalid", action: enforced,
-			response: "HTTP/1.1 200 OK\r\nDate: yesterday\r\nContent-Length: 4\r\n\r\ndate",
+			response: "HTTP/1.1 200 OK\r\nDate: yesterday\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n\r\ndate",
 			status:   200, body: str("date"),
 			check: func(h http.Header, _ []byte) error {
 				if d := h.Values("Date"); len(d) != 1 || !validHTTPDate(d[0]) {

@@ -9,9 +9,44 @@ import (
 )
 
 // upstream builds what the raw upstream sends: the status line, the fixed
-// Date, headers, and body.
+// Date, headers, and body. Content (a body, a Content-Length other than 0,
+// or chunked framing, the content then written by the caller) of a status
+// that allows it is labelled Content-Type: text/plain unless headers name
+// a Content-Type (an empty "Content-Type:" line is left out:
+// content-type-missing's cases send content without a type that way).
 func upstream(statusLine, body string, headers ...string) string {
-	return rawResponse(statusLine, append([]string{"Date: " + fixedDate}, headers...), body)
+	typed, content := false, body != ""
+	hs := []string{"Date: " + fixedDate}
+	for _, h := range headers {
+		name, v, _ := strings.Cut(h, ":")
+		v = strings.TrimSpace(v)
+		switch {
+		case strings.EqualFold(name, "Content-Type"):
+			typed = true
+			if v == "" {
+				continue
+			}
+		case strings.EqualFold(name, "Content-Length") && v != "0",
+			strings.EqualFold(name, "Transfer-Encoding"):
+			content = true
+		}
+		hs = append(hs, h)
+	}
+	if !typed && content && contentAllowed(statusLine) {
+		hs = append(hs, "Content-Type: text/plain")
+	}
+	return rawResponse(statusLine, hs, body)
+}
+
+// contentAllowed reports whether the status of statusLine allows content.
+func contentAllowed(statusLine string) bool {
+	_, rest, _ := strings.Cut(statusLine, " ")
+	code, _, _ := strings.Cut(rest, " ")
+	switch {
+	case code < "200", code == "204", code == "205", code == "304":
+		return false
+	}
+	return true
 }
 
 // upstreamSecret is a body normalize must never pass on from a response

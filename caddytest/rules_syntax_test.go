@@ -105,7 +105,7 @@ func freshDate(t *testing.T, what string, got *wireResponse) {
 func TestRuleDateInvalid(t *testing.T) {
 	fresh := expect{check: freshDate, ignore: []string{"Date"}}
 	withDate := func(date string) string {
-		return rawResponse("HTTP/1.1 200 OK", []string{"Date: " + date, "Content-Length: 2"}, "ok")
+		return rawResponse("HTTP/1.1 200 OK", []string{"Date: " + date, "Content-Type: text/plain", "Content-Length: 2"}, "ok")
 	}
 	runRuleTable(t, ruleTable{
 		rule:  "date-invalid",
@@ -117,7 +117,7 @@ func TestRuleDateInvalid(t *testing.T) {
 			// A missing Date is added by the server that forwards the
 			// response (RFC 9110 §6.6.1): not a violation on the wire.
 			{name: "date-missing",
-				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Content-Length: 2"}, "ok"), want: fresh},
+				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Content-Type: text/plain", "Content-Length: 2"}, "ok"), want: fresh},
 			{name: "date-fixed", upstream: withDate(fixedDate),
 				want: expect{header: map[string]string{"Date": fixedDate}}},
 			// The obsolete forms are HTTP-dates too (RFC 9110 §5.6.7):

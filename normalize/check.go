@@ -37,7 +37,7 @@ func Check(req *http.Request, code int, h http.Header, hasContent bool) []Violat
 // slice. With a dst of enough capacity it does not allocate.
 func AppendViolations(dst []Violation, req *http.Request, code int, h http.Header, hasContent bool) []Violation {
 	r := responsePool.Get().(*response)
-	*r = response{Request: req, Method: http.MethodGet, Status: code, Header: h, Proto: ProtocolOf(req), HasContent: hasContent}
+	*r = response{Request: req, Method: http.MethodGet, Status: code, Header: h, Proto: ProtocolOf(req), HasContent: hasContent, ContentKnown: true}
 	if req != nil {
 		r.Method = req.Method
 	}

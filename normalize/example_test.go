@@ -19,5 +19,6 @@ func ExampleCheck() {
 	}
 	// Output:
 	// allow-missing (RFC 9110 §15.5.6 MUST)
+	// content-type-missing (RFC 9110 §8.3 SHOULD)
 	// retry-after-invalid (RFC 9110 §10.2.3 MUST)
 }

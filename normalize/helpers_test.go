@@ -283,10 +283,31 @@ func h2Client(srv *httptest.Server) *http.Client {
 // reply returns a handler that sets header fields (name, value pairs; a
 // value of del removes the field; a name may repeat to add values), a
 // fixed Date unless the pairs set one, writes status and then body.
+//
+// Where the status and method allow content and the pairs name neither
+// field, content is labelled Content-Type: text/plain and an empty body
+// is sent with Content-Length: 0, so that only the cases about
+// content-type-missing (which remove Content-Type with del) break it.
 func reply(status int, body string, kv ...string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Date", fixedDate)
+		named := func(name string) bool {
+			for i := 0; i+1 < len(kv); i += 2 {
+				if http.CanonicalHeaderKey(kv[i]) == name {
+					return true
+				}
+			}
+			return false
+		}
+		if status >= 200 && status != 204 && status != 205 && status != 304 && r.Method != "HEAD" && !named("Content-Type") {
+			switch {
+			case body != "":
+				h.Set("Content-Type", "text/plain")
+			case !named("Content-Length") && !named("Transfer-Encoding"):
+				h.Set("Content-Length", "0")
+			}
+		}
 		set := map[string]bool{}
 		for i := 0; i+1 < len(kv); i += 2 {
 			k, v := http.CanonicalHeaderKey(kv[i]), kv[i+1]

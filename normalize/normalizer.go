@@ -42,6 +42,7 @@ func New(opts Options) (*Normalizer, error) {
 	}
 	n.values.wwwAuthenticate = opts.WWWAuthenticate
 	n.values.proxyAuthenticate = opts.ProxyAuthenticate
+	n.values.contentType = opts.DefaultContentType
 	n.replace, _ = parseStatusSet(opts.ReplaceErrors) // validated above
 	if n.writeError == nil {
 		n.writeError = func(w http.ResponseWriter, r *http.Request, code int, replaced string) {
@@ -104,9 +105,15 @@ func (n *Normalizer) Wrap(w http.ResponseWriter, r *http.Request) *ResponseWrite
 	return nw
 }
 
-// Release returns nw to the Normalizer's pool. nw must not be used after.
+// Release writes a header still held back (a response without
+// Content-Type whose content has not started) and returns nw to the
+// Normalizer's pool. nw must not be used after.
 func (n *Normalizer) Release(nw *ResponseWriter) {
-	*nw = ResponseWriter{}
+	if nw.body == bodyHold {
+		nw.unhold(false) // no content followed the header
+	}
+	held := nw.held[:0]
+	*nw = ResponseWriter{held: held}
 	n.pool.Put(nw)
 }
 

@@ -2,8 +2,10 @@ package normalize
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/respnorm/caddy-normalize/responses"
@@ -98,6 +100,12 @@ type Options struct {
 	// added, and a malformed one is removed.
 	RetryAfter time.Duration
 
+	// DefaultContentType is the media type given, with
+	// X-Content-Type-Options: nosniff, to content that has no
+	// Content-Type, in place of application/octet-stream
+	// (content-type-missing), e.g. "text/plain; charset=utf-8".
+	DefaultContentType string
+
 	// ReplaceErrors lists the error statuses whose content is replaced by
 	// a generated error body: codes from 400 to 599 ("404") or the classes
 	// "4xx" and "5xx" (ParseErrorStatusPattern). It is the generated rule
@@ -162,6 +170,9 @@ func (o *Options) validate() error {
 	if !responses.ValidFieldValue(o.ProxyAuthenticate) {
 		return fmt.Errorf("proxy_authenticate: %q is not a valid field value", o.ProxyAuthenticate)
 	}
+	if err := CheckDefaultContentType(o.DefaultContentType); err != nil {
+		return err
+	}
 	if o.RetryAfter < 0 {
 		return fmt.Errorf("retry_after: %v is negative", o.RetryAfter)
 	}
@@ -215,4 +226,19 @@ func ParseStatusPattern(p string) (lo, hi int, err error) {
 		return 0, 0, fmt.Errorf("%q is neither a status code (100-599) nor a class (1xx-5xx)", p)
 	}
 	return code, code, nil
+}
+
+// CheckDefaultContentType checks a value for Options.DefaultContentType:
+// empty, or a media type with optional parameters (RFC 9110 §8.3.1)
+// that can be sent as a field value.
+func CheckDefaultContentType(v string) error {
+	if v == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(v)
+	typ, sub, ok := strings.Cut(mt, "/")
+	if err != nil || !ok || !responses.ValidToken(typ) || !responses.ValidToken(sub) || !responses.ValidFieldValue(v) {
+		return fmt.Errorf("default_content_type: %q is not a media type (type/subtype, optionally with parameters)", v)
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ func earlyThenOK(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Link", "</s.css>; rel=preload")
 	w.WriteHeader(http.StatusEarlyHints)
 	w.Header().Set("Date", fixedDate)
+	w.Header().Set("Content-Type", "text/plain")
 	w.Write([]byte("ok"))
 }
 
@@ -222,9 +223,11 @@ func TestCleanResponseConsultsFewRules(t *testing.T) {
 		i = int(rl)
 		got = append(got, rl.ID())
 	}
-	// content-forbidden: a 2xx, for CONNECT; date-invalid and
-	// http-date-obsolete: Date is there.
-	if want := "content-forbidden date-invalid http-date-obsolete"; strings.Join(got, " ") != want {
+	// content-forbidden: a 2xx, for CONNECT; content-type-missing: a rule
+	// about an absent field, one map lookup; date-invalid and
+	// http-date-obsolete: Date is there; field-repeated: Content-Type is
+	// there.
+	if want := "content-forbidden content-type-missing date-invalid field-repeated http-date-obsolete"; strings.Join(got, " ") != want {
 		t.Errorf("a clean GET 200 consults %q, want %q", got, want)
 	}
 	if len(got) >= NumRules()/4 {

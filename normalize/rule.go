@@ -107,6 +107,9 @@ type response struct {
 	Proto Protocol
 	// HasContent is set, in Check only, when content follows the header.
 	HasContent bool
+	// ContentKnown is set in Check, where HasContent says whether
+	// content follows; a writer does not know it when the header goes.
+	ContentKnown bool
 	// Drop, set by an Interim rule's Repair, keeps the interim response
 	// from being written at all.
 	Drop bool
@@ -198,6 +201,9 @@ type values struct {
 	learn *AllowLearner
 	// The other values, formatted as field values; "" when not set.
 	wwwAuthenticate, proxyAuthenticate, upgrade, retryAfter string
+	// contentType is the type given to content without one; "" for
+	// application/octet-stream.
+	contentType string
 }
 
 // has reports whether v is configured.

@@ -8,7 +8,11 @@ import "github.com/respnorm/caddy-normalize/responses"
 // Cache-Control, Expires), since caches merge a 304's fields into the
 // stored response (RFC 9111 §4.3.4). net/http's HTTP/1 server drops
 // Content-Type on a 304 but its HTTP/2 server sends it, as do HTTP/3
-// servers. Content-Length is kept: it may state the 200's length (§8.6).
+// servers. Content-Length is kept: §8.6 lets a 304 state the length the
+// 200 would have had, and a proxy cannot tell a right one from a wrong
+// one, so removing it would change a response that may be correct (and
+// content-forbidden keeps it too). Last-Modified, which §15.4.5 allows
+// for guiding cache updates, is kept.
 var RuleNotModifiedMetadata = register(&rule{
 	ID:       "not-modified-metadata",
 	Ref:      "RFC 9110 §15.4.5",

@@ -2,7 +2,6 @@ package normalize
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -286,59 +285,6 @@ func TestRulesAConformant(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// runRuleCases is TestRules' driver for a list of cases: each over raw
-// HTTP/1.1, net/http's HTTP/1.1 and HTTP/2 clients, and, for the cases
-// marked same, compared with the handler without the wrapper.
-func runRuleCases(t *testing.T, cases []ruleCase) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			method := c.method
-			if method == "" {
-				method = "GET"
-			}
-			f := newFixture(t, c.opts, c.h)
-			raw := rawDo(t, f.h1.Listener.Addr().String(), method, "/x")
-			t.Run("raw", func(t *testing.T) {
-				c := c.wantFor("raw")
-				c.verify(t, raw.status, raw.header, raw.decoded)
-				if got := f.events(); !equalEvents(got, c.events) {
-					t.Errorf("events %v, want %v", got, c.events)
-				}
-			})
-			for _, p := range []struct {
-				name string
-				srv  *httptest.Server
-			}{{"h1", f.h1}, {"h2", f.h2}} {
-				t.Run(p.name, func(t *testing.T) {
-					c := c.wantFor(p.name)
-					r := do(t, p.srv, method, "/x")
-					if r.err != nil {
-						t.Errorf("reading the body: %v", r.err)
-					} else {
-						c.verify(t, r.status, r.header, r.body)
-					}
-					if got := f.events(); !equalEvents(got, c.events) {
-						t.Errorf("events %v, want %v", got, c.events)
-					}
-				})
-			}
-			if !c.same {
-				return
-			}
-			direct := rawDo(t, f.h1.Listener.Addr().String(), method, "/direct/x")
-			if !bytes.Equal(raw.bytes, direct.bytes) {
-				t.Errorf("HTTP/1.1 bytes differ\nwrapped: %q\ndirect:  %q", raw.bytes, direct.bytes)
-			}
-			w2, d2 := do(t, f.h2, method, "/x"), do(t, f.h2, method, "/direct/x")
-			f.events()
-			if w2.status != d2.status || !reflect.DeepEqual(w2.header, d2.header) || !bytes.Equal(w2.body, d2.body) ||
-				fmt.Sprint(w2.err) != fmt.Sprint(d2.err) {
-				t.Errorf("HTTP/2 responses differ\nwrapped: %d %v %q\ndirect:  %d %v %q", w2.status, w2.header, w2.body, d2.status, d2.header, d2.body)
-			}
-		})
 	}
 }
 

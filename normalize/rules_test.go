@@ -400,8 +400,12 @@ func ruleCases() []ruleCase {
 
 // TestRules drives the wrapper with real handlers over HTTP/1.1 (net/http's
 // client, and raw bytes over TCP) and HTTP/2, for every rule and action.
-func TestRules(t *testing.T) {
-	for _, c := range ruleCases() {
+func TestRules(t *testing.T) { runRuleCases(t, ruleCases()) }
+
+// runRuleCases runs rule cases as TestRules does.
+func runRuleCases(t *testing.T, cases []ruleCase) {
+	t.Helper()
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			method := c.method
 			if method == "" {

@@ -14,10 +14,12 @@ import (
 type bodyMode uint8
 
 const (
-	bodyPass    bodyMode = iota // passed on as written
-	bodyWatch                   // passed on, reported once (a report-only content rule)
-	bodyDiscard                 // dropped; reported once if it was a violation
-	bodyDone                    // a body was generated in place: the handler's is dropped silently
+	bodyPass      bodyMode = iota // passed on as written
+	bodyWatch                     // passed on, reported once (a report-only content rule)
+	bodyDiscard                   // dropped; reported once if it was a violation
+	bodyDone                      // a body was generated in place: the handler's is dropped silently
+	bodyHold                      // the header is held until content shows whether it needs a Content-Type
+	bodyTypeWatch                 // passed on; content-type-missing is reported if content follows
 )
 
 // statusClientClosed is the status reverse proxies (Caddy's among them)
@@ -41,6 +43,17 @@ type ResponseWriter struct {
 	abort       func()      // called once a response was generated in place (SetAbort)
 
 	resp response // what the rules judge, filled at WriteHeader
+
+	// held is the header map as it was when a final header was held back
+	// (bodyHold): changes made after WriteHeader take no effect, as with
+	// net/http. Its capacity is kept across requests.
+	held []heldField
+}
+
+// heldField is one field of a held header.
+type heldField struct {
+	name   string
+	values []string
 }
 
 // Header returns the header map of the wrapped writer, so that what the
@@ -70,7 +83,9 @@ func (w *ResponseWriter) WroteHeader() bool { return w.status != 0 }
 // are not taken for the final status.
 func (w *ResponseWriter) WriteHeader(code int) {
 	if w.status != 0 {
-		w.rw.WriteHeader(code) // superfluous: let the server say so
+		if w.body != bodyHold { // held, the first status is still to go
+			w.rw.WriteHeader(code) // superfluous: let the server say so
+		}
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
@@ -114,6 +129,22 @@ func (w *ResponseWriter) WriteHeader(code int) {
 		case Report:
 			w.body = bodyWatch
 		}
+	}
+	if w.n.enabled.has(RuleContentTypeMissing) && contentTypePending(&w.resp) {
+		// A response that could carry content, has no Content-Type and
+		// does not state its length breaks content-type-missing only if
+		// content follows. Enforced, its header is held back until the
+		// first content byte, a Flush or a Hijack, or the end of the
+		// handler (Release), whichever is first; reported, it goes out
+		// and the first content byte is reported.
+		if w.n.actions[RuleContentTypeMissing] == Enforce {
+			w.body = bodyHold
+			for k, v := range w.resp.Header {
+				w.held = append(w.held, heldField{k, v[:len(v):len(v)]})
+			}
+			return
+		}
+		w.body = bodyTypeWatch
 	}
 	w.noInventedLength(code)
 	w.rw.WriteHeader(code)
@@ -167,6 +198,32 @@ func (w *ResponseWriter) writeInterim(code int) {
 	}
 	if hasTE {
 		h["Transfer-Encoding"] = te
+	}
+}
+
+// unhold ends bodyHold or bodyTypeWatch: it judges content-type-missing
+// when content follows (or may: a Flush sends the header before content),
+// and writes the header held back.
+func (w *ResponseWriter) unhold(content bool) {
+	held := w.body == bodyHold
+	w.body = bodyPass
+	if held {
+		w.restoreHeld()
+	}
+	if content {
+		r := &w.resp
+		r.HasContent, r.ContentKnown = true, true
+		def := registry[RuleContentTypeMissing]
+		if def.Detect(r) {
+			a := w.n.actions[RuleContentTypeMissing]
+			if a == Enforce && !def.Repair(r, &w.n.values) {
+				a = Report
+			}
+			w.n.emit(RuleContentTypeMissing, a, r.Status, w.req)
+		}
+	}
+	if held {
+		w.rw.WriteHeader(w.status)
 	}
 }
 
@@ -271,6 +328,28 @@ func (w *ResponseWriter) replaceBody(code int) {
 // entityFields describe content; they go with content that is replaced.
 var entityFields = [...]string{"Content-Length", "Content-Encoding", "Content-Type", "Etag", "Content-Range", "Last-Modified", "Transfer-Encoding"}
 
+// restoreHeld puts the header map back as it was when it was held.
+func (w *ResponseWriter) restoreHeld() {
+	h := w.resp.Header
+	for k := range h {
+		found := false
+		for _, f := range w.held {
+			if f.name == k {
+				found = true
+				break
+			}
+		}
+		if !found {
+			delete(h, k)
+		}
+	}
+	for _, f := range w.held {
+		h[f.name] = f.values
+	}
+	clear(w.held)
+	w.held = w.held[:0]
+}
+
 // Error answers the request with a generated error response for code in
 // place of the handler's, which must not have written its header yet. A
 // status for which the catalogue asks Retry-After (503, 429) gets the
@@ -298,6 +377,12 @@ func (w *ResponseWriter) Write(p []byte) (int, error) {
 	}
 	switch w.body {
 	case bodyPass:
+		return w.rw.Write(p)
+	case bodyHold, bodyTypeWatch:
+		if len(p) == 0 {
+			return 0, nil
+		}
+		w.unhold(true)
 		return w.rw.Write(p)
 	case bodyWatch:
 		w.countBody(len(p))
@@ -365,12 +450,18 @@ func (w *ResponseWriter) FlushError() error {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
 	}
+	if w.body == bodyHold || w.body == bodyTypeWatch {
+		w.unhold(true) // the header goes before content: label it
+	}
 	return http.NewResponseController(w.rw).Flush()
 }
 
 // Hijack lets the handler take over the connection (a WebSocket after
 // 101 Switching Protocols, for one).
 func (w *ResponseWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if w.body == bodyHold {
+		w.unhold(false)
+	}
 	return http.NewResponseController(w.rw).Hijack()
 }
 

@@ -118,6 +118,7 @@ func TestFlushBeforeWriteHeaderSendsOK(t *testing.T) {
 	release := make(chan struct{})
 	f := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Date", "soon")
+		w.Header().Set("Content-Type", "text/event-stream")
 		http.NewResponseController(w).Flush()
 		select {
 		case <-release:
@@ -228,6 +229,7 @@ func TestEarlyHints(t *testing.T) {
 		after103 := state{nw.WroteHeader(), nw.Status()}
 		w.Header().Del("Link")
 		w.Header().Set("Date", fixedDate)
+		w.Header().Set("Content-Type", "text/plain")
 		w.WriteHeader(http.StatusOK)
 		states <- [2]state{after103, {nw.WroteHeader(), nw.Status()}}
 		w.Write([]byte("ok"))
@@ -547,6 +549,7 @@ func TestDoubleWriteHeader(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Date", fixedDate)
+				w.Header().Set("Content-Type", "text/plain")
 				for _, code := range c.codes {
 					w.WriteHeader(code)
 				}
@@ -586,6 +589,7 @@ func TestWriteBeforeWriteHeaderImpliesOK(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			statuses := make(chan int, 4)
 			f := newFixture(t, full, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain")
 				write(w)
 				statuses <- w.(*ResponseWriter).Status()
 			}))

@@ -232,7 +232,14 @@ func TestConstructorsOnTheWire(t *testing.T) {
 				t.Errorf("%s %s: content %q, want %q", tt.name, method, res.body, want)
 			}
 			vs := violations(method, res.code, res.header, len(res.body) > 0)
-			if tt.name == "UnavailableForLegalReasons unnamed" && len(vs) == 1 && vs[0] == "link-451-missing (RFC 7725 §4 SHOULD)" {
+			switch {
+			case tt.name == "UnavailableForLegalReasons unnamed" && len(vs) == 1 && vs[0] == "link-451-missing (RFC 7725 §4 SHOULD)":
+				// Unnamed, the 451 lacks the Link RFC 7725 §4 asks for.
+				vs = nil
+			case tt.name == "OK untyped" && len(vs) == 1 && strings.HasPrefix(vs[0], "content-type-missing "):
+				// Content of a type the sender does not know goes
+				// without Content-Type (RFC 9110 §8.3's exception to its
+				// SHOULD), which normalize reports all the same.
 				vs = nil
 			}
 			if len(vs) != 0 {
