@@ -49,13 +49,22 @@ type Handler struct {
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
 	// "report" or "off". The IDs (normalize.RuleIDs; TestHandlerDocListsRules
-	// keeps this list in step) are allow-lists-refused, allow-missing,
+	// keeps this list in step) are accept-ranges-invalid, allow-invalid,
+	// allow-lists-refused, allow-missing, cache-control-conflict,
+	// cache-control-extension-invalid, cache-status-invalid,
+	// content-encoding-invalid, content-encoding-unaccepted,
 	// content-forbidden, content-range-416-missing, content-range-missing,
-	// date-invalid, head-content, interim-http10, link-451-missing,
-	// location-invalid, location-missing, not-modified-metadata,
-	// options-allow-missing, proxy-authenticate-missing, reset-content,
-	// retry-after-413-missing, retry-after-invalid, retry-after-missing,
-	// status-invalid, upgrade-missing and www-authenticate-missing.
+	// content-type-invalid, date-invalid, head-content, interim-http10,
+	// link-451-missing, link-invalid, location-invalid, location-missing,
+	// multipart-byteranges-invalid, not-modified-metadata,
+	// options-allow-missing, proxy-authenticate-invalid,
+	// proxy-authenticate-missing, proxy-status-invalid,
+	// request-field-in-response, reset-content, retry-after-413-missing,
+	// retry-after-invalid, retry-after-missing, set-cookie-cacheable,
+	// set-cookie-invalid, set-cookie-repeated, status-deprecated,
+	// status-invalid, switching-protocols-upgrade-missing, upgrade-missing,
+	// upgrade-not-offered, vary-invalid, via-invalid, www-authenticate-invalid
+	// and www-authenticate-missing.
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not

@@ -222,8 +222,9 @@ func TestCleanResponseConsultsFewRules(t *testing.T) {
 		i = int(rl)
 		got = append(got, rl.ID())
 	}
-	// content-forbidden: a 2xx, for CONNECT; date-invalid: Date is there.
-	if want := "content-forbidden date-invalid"; strings.Join(got, " ") != want {
+	// content-forbidden: a 2xx, for CONNECT; content-type-invalid and
+	// date-invalid: Content-Type and Date are there.
+	if want := "content-forbidden content-type-invalid date-invalid"; strings.Join(got, " ") != want {
 		t.Errorf("a clean GET 200 consults %q, want %q", got, want)
 	}
 	if len(got) >= NumRules()/4 {
