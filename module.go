@@ -60,9 +60,10 @@ type Handler struct {
 	// options-allow-missing, proxy-authenticate-invalid,
 	// proxy-authenticate-missing, proxy-status-invalid,
 	// request-field-in-response, reset-content, retry-after-413-missing,
-	// retry-after-invalid, retry-after-missing, set-cookie-cacheable,
-	// set-cookie-invalid, set-cookie-repeated, status-deprecated,
-	// status-invalid, switching-protocols-upgrade-missing, upgrade-missing,
+	// retry-after-invalid, retry-after-missing, server-detail,
+	// set-cookie-cacheable, set-cookie-expires-date, set-cookie-invalid,
+	// set-cookie-repeated, status-deprecated, status-invalid,
+	// switching-protocols-upgrade-missing, upgrade-missing,
 	// upgrade-not-offered, vary-invalid, via-invalid, www-authenticate-invalid
 	// and www-authenticate-missing.
 	Rules map[string]string `json:"rules,omitempty"`

@@ -314,3 +314,44 @@ func TestRuleRequestFieldInResponse(t *testing.T) {
 		},
 	})
 }
+
+// TestRuleSetCookieExpiresDate: an unambiguous cookie date is rewritten as
+// an IMF-fixdate; what is no date is only reported.
+func TestRuleSetCookieExpiresDate(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "set-cookie-expires-date",
+		cases: []ruleCase{
+			{name: "cookie-netscape-date", action: enforced,
+				upstream: ok200("Set-Cookie: id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT; Secure", "Cache-Control: private"),
+				want:     expect{header: map[string]string{"Set-Cookie": "id=x; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Secure"}, body: str("ok")}},
+			{name: "cookie-offset-date", action: enforced,
+				upstream: ok200("Set-Cookie: id=x; Path=/; expires=Thu, 1 Jan 2099 10:00:00 -0200", "Cache-Control: private"),
+				want:     expect{header: map[string]string{"Set-Cookie": "id=x; Path=/; expires=Thu, 01 Jan 2099 12:00:00 GMT"}, body: str("ok")}},
+			// Not a date: enforce reports, the wire is as stock.
+			{name: "cookie-expires-zero", action: reported,
+				upstream: ok200("Set-Cookie: id=x; Expires=0", "Cache-Control: private")},
+			// Correct.
+			{name: "cookie-imf-fixdate",
+				upstream: ok200("Set-Cookie: id=x; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/", "Cache-Control: private"),
+				want:     same("Set-Cookie", "id=x; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/")},
+		},
+	})
+}
+
+// TestRuleServerDetail: an upstream's detailed Server is cut to its first
+// product's name.
+func TestRuleServerDetail(t *testing.T) {
+	runRuleTable(t, ruleTable{
+		rule: "server-detail",
+		cases: []ruleCase{
+			{name: "server-apache", action: enforced,
+				upstream: ok200("Server: Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f PHP/7.4.3"),
+				want:     expect{header: map[string]string{"Server": "Apache"}, body: str("ok")}},
+			{name: "server-nginx-404", action: enforced,
+				upstream: upstream("HTTP/1.1 404 Not Found", "no", "Server: nginx/1.25.3", "Content-Length: 2"),
+				want:     expect{status: 404, header: map[string]string{"Server": "nginx"}, body: str("no")}},
+			// Correct.
+			{name: "server-name-only", upstream: ok200("Server: gws"), want: same("Server", "gws")},
+		},
+	})
+}

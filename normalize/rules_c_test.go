@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -178,6 +179,20 @@ func cCheckCases() []cCheckCase {
 		ok(RuleContentEncodingUnaccepted, 200, "Content-Encoding: br"), // no Accept-Encoding: no preference
 		withReq(ok(RuleContentEncodingUnaccepted, 304, "Content-Encoding: br"), "Accept-Encoding: gzip"),
 
+		// set-cookie-expires-date
+		bad(RuleSetCookieExpiresDate, 200, "Set-Cookie: id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT"),
+		bad(RuleSetCookieExpiresDate, 200, "Set-Cookie: id=x; Expires=0"),
+		bad(RuleSetCookieExpiresDate, 200, "Set-Cookie: a=1", "Set-Cookie: id=x; expires=Wed, 21 Oct 2015 07:28:00 +0000"),
+		ok(RuleSetCookieExpiresDate, 200, "Set-Cookie: id=x; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Path=/"),
+		ok(RuleSetCookieExpiresDate, 200, "Set-Cookie: id=x; Max-Age=60"),
+
+		// server-detail
+		bad(RuleServerDetail, 200, "Server: Apache/2.4.41 (Ubuntu)"),
+		bad(RuleServerDetail, 200, "Server: nginx/1.25.3"),
+		bad(RuleServerDetail, 500, "Server: Microsoft-IIS/10.0 ASP.NET"),
+		ok(RuleServerDetail, 200, "Server: Caddy"),
+		ok(RuleServerDetail, 200, "Server: gws"),
+
 		// request-field-in-response
 		bad(RuleRequestFieldInResponse, 200, "Host: example.com"),
 		bad(RuleRequestFieldInResponse, 404, "Cookie: session=1"),
@@ -248,6 +263,12 @@ func TestRulesCWire(t *testing.T) {
 		{rule: RuleStatusDeprecated, h: reply(418, "teapot")},
 		{rule: RuleMultipartByterangesInvalid, h: reply(206, "--x\r\n\r\n--x--\r\n", "Content-Type", "multipart/byteranges")},
 		{rule: RuleContentEncodingUnaccepted, req: []string{"Accept-Encoding", "gzip"}, h: reply(200, "ok", "Content-Encoding", "br")},
+		{rule: RuleSetCookieExpiresDate, h: reply(200, "ok", "Set-Cookie", "id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT; Secure", "Set-Cookie", "b=2; Path=/; expires=Thu, 1 Jan 2099 10:00:00 -0200", "Cache-Control", "private"),
+			enforced: map[string]string{"Set-Cookie": "id=x; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Secure|b=2; Path=/; expires=Thu, 01 Jan 2099 12:00:00 GMT"}},
+		// Not a date: enforce can only report.
+		{rule: RuleSetCookieExpiresDate, h: reply(200, "ok", "Set-Cookie", "id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT", "Set-Cookie", "b=2; Expires=0", "Cache-Control", "private")},
+		{rule: RuleServerDetail, h: reply(200, "ok", "Server", "Apache/2.4.41 (Ubuntu) OpenSSL/1.1.1f"),
+			enforced: map[string]string{"Server": "Apache"}},
 		{rule: RuleRequestFieldInResponse, h: reply(200, "ok", "Host", "internal:8080", "Cookie", "a=1", "X-Kept", "1"),
 			enforced: map[string]string{"Host": absent, "Cookie": absent, "X-Kept": "1"}},
 	}
@@ -274,7 +295,7 @@ func TestRulesCWire(t *testing.T) {
 				if a == Enforce && c.enforced != nil {
 					for _, h := range []http.Header{raw.header, r2.header} {
 						for k, v := range c.enforced {
-							if got, ok := h[k]; (v == absent) == ok || (ok && got[0] != v) {
+							if got, ok := h[k]; (v == absent) == ok || (ok && strings.Join(got, "|") != v) {
 								t.Errorf("%s: %q, want %q", k, got, v)
 							}
 						}
@@ -352,5 +373,32 @@ func TestRulesCConformantPassUnchanged(t *testing.T) {
 				t.Errorf("HTTP/2 responses differ\nwrapped: %d %v %q\ndirect:  %d %v %q", w2.status, w2.header, w2.body, d2.status, d2.header, d2.body)
 			}
 		})
+	}
+}
+
+func TestFixCookieExpires(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT", "id=x; Expires=Wed, 21 Oct 2015 07:28:00 GMT"},
+		{"id=x; Expires=Wednesday, 21-Oct-2015 07:28:00 UTC; Path=/", "id=x; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Path=/"},
+		{"id=x; Path=/; EXPIRES=Sun, 6 Nov 1994 08:49:37 UTC", "id=x; Path=/; EXPIRES=Sun, 06 Nov 1994 08:49:37 GMT"},
+		{"id=x; Expires=Sun, 06 Nov 1994 10:49:37 +0200", "id=x; Expires=Sun, 06 Nov 1994 08:49:37 GMT"},
+		{"id=x; Expires=Sun Nov  6 08:49:37 1994; Secure", "id=x; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Secure"},
+		{"id=x; Expires=Sun, 06 Nov 1994 08:49:37 GMT", "id=x; Expires=Sun, 06 Nov 1994 08:49:37 GMT"},
+		// Not derivable: reported only.
+		{"id=x; Expires=0", ""},
+		{"id=x; Expires=Sunday, 06-Nov-94 08:49:37 GMT", ""}, // two-digit year
+		{"id=x; Expires=Sun, 06 Nov 1994 08:49:37 CET", ""},  // a zone without an offset
+		{"id=x; Expires=tomorrow", ""},
+	} {
+		got, ok := fixCookieExpires(c.in)
+		if c.want == "" {
+			if ok {
+				t.Errorf("fixCookieExpires(%q) = %q, want it refused", c.in, got)
+			}
+			continue
+		}
+		if !ok || got != c.want {
+			t.Errorf("fixCookieExpires(%q) = %q, %v; want %q", c.in, got, ok, c.want)
+		}
 	}
 }
