@@ -17,6 +17,11 @@ import "github.com/respnorm/caddy-normalize/responses"
 // (§13.1) and Cookie (RFC 6265 §5.4). Accept and Accept-Encoding are not
 // among them: a response may carry them (§12.5.1, §12.5.3, on a 415), nor
 // is TE, which Caddy already strips as hop-by-hop.
+//
+// Some APIs hand a client a new token in a response's Authorization (an
+// anti-pattern, and a violation); their clients lose it when the rule is
+// enforced. The report names the rule: `rule request-field-in-response
+// report` keeps such an API working while it is fixed.
 var RuleRequestFieldInResponse = register(&rule{
 	ID:       "request-field-in-response",
 	Ref:      "RFC 9110 §2.2",

@@ -13,7 +13,9 @@ import (
 // mechanism: the rule applies over HTTP/1.x, to a request that is known.
 // Protocol names are compared without regard to case, versions exactly
 // (a server may name "websocket" for "WebSocket"). The switch has
-// happened; the rule reports.
+// happened; the rule reports. Behind Caddy's reverse_proxy it never fires:
+// Caddy itself refuses an upstream's switch to another protocol than the
+// one requested; it judges the 101s of other handlers.
 var RuleUpgradeNotOffered = register(&rule{
 	ID:        "upgrade-not-offered",
 	Ref:       "RFC 9110 §7.8",

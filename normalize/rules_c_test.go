@@ -402,3 +402,52 @@ func TestFixCookieExpires(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesC101 drives a handler that switches protocols over raw
+// HTTP/1.1 (Upgrade is an HTTP/1.1 mechanism): a 101 naming a protocol
+// the request did not offer, and one naming none, are reported in every
+// mode but off and pass unchanged; a correct one passes uncounted.
+func TestRulesC101(t *testing.T) {
+	switchTo := func(upgrade string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Date", fixedDate)
+			w.Header().Set("Connection", "Upgrade")
+			if upgrade != "" {
+				w.Header().Set("Upgrade", upgrade)
+			}
+			w.WriteHeader(http.StatusSwitchingProtocols)
+		}
+	}
+	for _, c := range []struct {
+		name    string
+		upgrade string
+		rule    Rule
+		broken  bool
+	}{
+		{"h2c for websocket", "h2c", RuleUpgradeNotOffered, true},
+		{"no Upgrade", "", RuleSwitchingProtocolsUpgradeMissing, true},
+		{"websocket in another case", "WebSocket", RuleUpgradeNotOffered, false},
+	} {
+		for _, a := range []Action{Enforce, Report, Off} {
+			t.Run(c.name+"/"+a.String(), func(t *testing.T) {
+				f := newFixture(t, with(full, c.rule, a), switchTo(c.upgrade))
+				addr := f.h1.Listener.Addr().String()
+				wrapped := rawDo(t, addr, "GET", "/x", "Upgrade", "websocket")
+				var want []ev
+				if c.broken && a != Off {
+					want = []ev{{c.rule, Report, 101}}
+				}
+				if got := f.events(); !equalEvents(got, want) {
+					t.Errorf("events %v, want %v", got, want)
+				}
+				if wrapped.status != 101 {
+					t.Errorf("status %d, want 101", wrapped.status)
+				}
+				direct := rawDo(t, addr, "GET", "/direct/x", "Upgrade", "websocket")
+				if !bytes.Equal(wrapped.bytes, direct.bytes) {
+					t.Errorf("bytes differ\nwrapped: %q\ndirect:  %q", wrapped.bytes, direct.bytes)
+				}
+			})
+		}
+	}
+}
