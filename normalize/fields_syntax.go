@@ -466,7 +466,7 @@ func checkSetCookie(v string) (name string, res cookieSyntax) {
 			}
 		case strings.EqualFold(an, "Max-Age") && hasVal:
 			bit = 2
-			if val != "0" && (val == "" || val[0] < '1' || val[0] > '9' || !allDigits(val)) {
+			if val != "0" && (val == "" || val[0] < '1' || val[0] > '9' || !onlyDigits(val)) {
 				res |= cookieInvalid
 			}
 		case strings.EqualFold(an, "Domain") && hasVal:
@@ -494,7 +494,7 @@ func checkSetCookie(v string) (name string, res cookieSyntax) {
 	return name, res
 }
 
-func allDigits(s string) bool {
+func onlyDigits(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false

@@ -76,5 +76,5 @@ func ccConflict(vs []string) bool {
 
 // positive reports whether s is delta-seconds other than zero.
 func positive(s string) bool {
-	return allDigits(s) && strings.TrimLeft(s, "0") != ""
+	return onlyDigits(s) && strings.TrimLeft(s, "0") != ""
 }
