@@ -10,7 +10,10 @@ import (
 // other: public with private, public with no-store, private with s-maxage
 // (a freshness for the shared caches that must not store it), no-store
 // with a positive max-age or s-maxage, or one directive given twice with
-// different values (max-age=60, max-age=3600). RFC 9111 §5.2.2 defines
+// different values (max-age=60, max-age=3600). With must-understand,
+// no-store beside a freshness is what §5.2.2.3 asks for (caches that
+// understand the status code store the response, the others do not), and
+// the no-store combinations pass. RFC 9111 §5.2.2 defines
 // each directive but states no requirement against combining them (caches
 // resolve them, the most restrictive winning, §4.2.1 and §5.2), so this
 // is an advisory: the level is MAY, the lowest the engine has, for a rule
@@ -33,6 +36,7 @@ const (
 	ccMaxAgePositive
 	ccSMaxAge
 	ccSMaxAgePositive
+	ccMustUnderstand
 )
 
 func ccConflict(vs []string) bool {
@@ -49,6 +53,8 @@ func ccConflict(vs []string) bool {
 			seen |= ccPrivate
 		case strings.EqualFold(name, "no-store"):
 			seen |= ccNoStore
+		case strings.EqualFold(name, "must-understand"):
+			seen |= ccMustUnderstand
 		case strings.EqualFold(name, "max-age") && hasValue:
 			if hasMaxAge && value != maxAge {
 				conflict = true
@@ -70,8 +76,10 @@ func ccConflict(vs []string) bool {
 		return !conflict
 	})
 	has := func(bits uint8) bool { return seen&bits == bits }
-	return conflict || has(ccPublic|ccPrivate) || has(ccPublic|ccNoStore) || has(ccPrivate|ccSMaxAge) ||
-		has(ccNoStore|ccMaxAgePositive) || has(ccNoStore|ccSMaxAgePositive)
+	if conflict || has(ccPublic|ccPrivate) || has(ccPrivate|ccSMaxAge) {
+		return true
+	}
+	return !has(ccMustUnderstand) && (has(ccPublic|ccNoStore) || has(ccNoStore|ccMaxAgePositive) || has(ccNoStore|ccSMaxAgePositive))
 }
 
 // positive reports whether s is delta-seconds other than zero.

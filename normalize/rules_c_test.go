@@ -121,6 +121,8 @@ func cCheckCases() []cCheckCase {
 		ok(RuleCacheControlConflict, 200, "Cache-Control: max-age=0, must-revalidate"),
 		ok(RuleCacheControlConflict, 200, "Cache-Control: private, max-age=60", "Cache-Control: no-cache"),
 		ok(RuleCacheControlConflict, 200, "Cache-Control: max-age=60, max-age=60"),
+		ok(RuleCacheControlConflict, 200, "Cache-Control: must-understand, no-store, max-age=3600, public"), // RFC 9111 §5.2.2.3
+		bad(RuleCacheControlConflict, 200, "Cache-Control: must-understand, no-store, public, private"),
 
 		// cache-control-extension-invalid
 		bad(RuleCacheControlExtensionInvalid, 200, "Cache-Control: max-age=60, immutable=1"),
