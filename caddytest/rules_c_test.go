@@ -66,11 +66,11 @@ func TestRuleContentEncodingInvalid(t *testing.T) {
 	gzip := map[string]string{"Accept-Encoding": "gzip"}
 	reportOnlyTable(t, "content-encoding-invalid",
 		[]ruleCase{
-			{name: "coding-with-q", reqHeader: gzip, upstream: ok200("Content-Encoding: gzip; q=1")},
-			{name: "coding-space", reqHeader: gzip, upstream: ok200("Content-Encoding: x gzip")},
+			{name: "coding-with-q", reqHeader: gzip, upstream: ok200("Content-Encoding: gzip; q=1", "Vary: Accept-Encoding")},
+			{name: "coding-space", reqHeader: gzip, upstream: ok200("Content-Encoding: x gzip", "Vary: Accept-Encoding")},
 		},
 		[]ruleCase{
-			{name: "coding-list", reqHeader: map[string]string{"Accept-Encoding": "*"}, upstream: ok200("Content-Encoding: deflate ,BR"),
+			{name: "coding-list", reqHeader: map[string]string{"Accept-Encoding": "*"}, upstream: ok200("Content-Encoding: deflate ,BR", "Vary: Accept-Encoding"),
 				want: same("Content-Encoding", "deflate ,BR")},
 		})
 }
@@ -78,13 +78,13 @@ func TestRuleContentEncodingInvalid(t *testing.T) {
 func TestRuleContentEncodingUnaccepted(t *testing.T) {
 	reportOnlyTable(t, "content-encoding-unaccepted",
 		[]ruleCase{
-			{name: "br-to-gzip", reqHeader: map[string]string{"Accept-Encoding": "gzip, deflate"}, upstream: ok200("Content-Encoding: br")},
-			{name: "gzip-refused", reqHeader: map[string]string{"Accept-Encoding": "gzip;q=0, *"}, upstream: ok200("Content-Encoding: gzip")},
+			{name: "br-to-gzip", reqHeader: map[string]string{"Accept-Encoding": "gzip, deflate"}, upstream: ok200("Content-Encoding: br", "Vary: Accept-Encoding")},
+			{name: "gzip-refused", reqHeader: map[string]string{"Accept-Encoding": "gzip;q=0, *"}, upstream: ok200("Content-Encoding: gzip", "Vary: Accept-Encoding")},
 		},
 		[]ruleCase{
-			{name: "x-gzip-to-gzip", reqHeader: map[string]string{"Accept-Encoding": "br;q=1.0, GZIP;q=0.5"}, upstream: ok200("Content-Encoding: x-gzip"),
+			{name: "x-gzip-to-gzip", reqHeader: map[string]string{"Accept-Encoding": "br;q=1.0, GZIP;q=0.5"}, upstream: ok200("Content-Encoding: x-gzip", "Vary: Accept-Encoding"),
 				want: same("Content-Encoding", "x-gzip")},
-			{name: "star", reqHeader: map[string]string{"Accept-Encoding": "*;q=0.1"}, upstream: ok200("Content-Encoding: zstd"),
+			{name: "star", reqHeader: map[string]string{"Accept-Encoding": "*;q=0.1"}, upstream: ok200("Content-Encoding: zstd", "Vary: Accept-Encoding"),
 				want: same("Content-Encoding", "zstd")},
 		})
 }

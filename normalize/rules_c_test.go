@@ -248,7 +248,7 @@ func TestRulesCWire(t *testing.T) {
 	cases := []cWireCase{
 		{rule: RuleVaryInvalid, h: reply(200, "ok", "Vary", "Accept Encoding")},
 		{rule: RuleContentTypeInvalid, h: reply(200, "ok", "Content-Type", "text/html;charset")},
-		{rule: RuleContentEncodingInvalid, h: reply(200, "ok", "Content-Encoding", "gzip; q=1")},
+		{rule: RuleContentEncodingInvalid, h: reply(200, "ok", "Content-Encoding", "gzip; q=1", "Vary", "Accept-Encoding")},
 		{rule: RuleAllowInvalid, method: "DELETE", h: reply(405, "no", "Allow", "GET HEAD")},
 		{rule: RuleAcceptRangesInvalid, h: reply(200, "ok", "Accept-Ranges", "bytes=0-")},
 		{rule: RuleWWWAuthenticateInvalid, h: reply(401, "who?", "WWW-Authenticate", `realm="app"`)},
@@ -264,7 +264,7 @@ func TestRulesCWire(t *testing.T) {
 		{rule: RuleSetCookieCacheable, h: reply(200, "ok", "Set-Cookie", "id=1")},
 		{rule: RuleStatusDeprecated, h: reply(418, "teapot")},
 		{rule: RuleMultipartByterangesInvalid, h: reply(206, "--x\r\n\r\n--x--\r\n", "Content-Type", "multipart/byteranges")},
-		{rule: RuleContentEncodingUnaccepted, req: []string{"Accept-Encoding", "gzip"}, h: reply(200, "ok", "Content-Encoding", "br")},
+		{rule: RuleContentEncodingUnaccepted, req: []string{"Accept-Encoding", "gzip"}, h: reply(200, "ok", "Content-Encoding", "br", "Vary", "Accept-Encoding")},
 		{rule: RuleSetCookieExpiresDate, h: reply(200, "ok", "Set-Cookie", "id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT; Secure", "Set-Cookie", "b=2; Path=/; expires=Thu, 1 Jan 2099 10:00:00 -0200", "Cache-Control", "private"),
 			enforced: map[string]string{"Set-Cookie": "id=x; Expires=Wed, 21 Oct 2015 07:28:00 GMT; Secure|b=2; Path=/; expires=Thu, 01 Jan 2099 12:00:00 GMT"}},
 		// Not a date: enforce can only report.
@@ -340,7 +340,7 @@ func TestRulesCConformantPassUnchanged(t *testing.T) {
 		{"Vary star beside names, two lines", "GET", reply(200, "ok", "Vary", "Accept-Encoding, *", "Vary", "origin")},
 		{"Content-Type with quoted parameter", "GET", reply(200, "ok", "Content-Type", `multipart/form-data; boundary="a;b"`)},
 		// net/http's client asks Accept-Encoding: gzip.
-		{"Content-Encoding list", "GET", reply(200, "ok", "Content-Encoding", "GZIP ,x-gzip")},
+		{"Content-Encoding list", "GET", reply(200, "ok", "Content-Encoding", "GZIP ,x-gzip", "Vary", "Accept-Encoding")},
 		{"empty Allow", "DELETE", reply(405, "no", "Allow", "")},
 		{"Accept-Ranges none", "GET", reply(200, "ok", "Accept-Ranges", "none")},
 		{"two challenges with escaped quotes", "GET", reply(401, "who?", "WWW-Authenticate", `Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple"`)},
