@@ -175,3 +175,53 @@ func TestGrammarHelpersDoNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations, want 0", n)
 	}
 }
+
+// FuzzFieldsSyntax: the grammar helpers take any field value without
+// panicking, and a cookie date fixCookieExpires rewrites is one
+// set-cookie-expires-date accepts, rewritten once and for all.
+func FuzzFieldsSyntax(f *testing.F) {
+	for _, s := range []string{
+		`Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple"`,
+		`</a,b>; rel="next prev"; title*=UTF-8'en'a%20b, <https://example.com/>; REL=canonical`,
+		"1.0 fred, 1.1 p.example.net (Apache/1.1 (nested \\) ok))",
+		`OriginCache; hit; ttl=1.5; key=:aGk=:; stored=?1, "x"; n=-12`,
+		"id=x; Expires=Wed, 21-Oct-2015 07:28:00 GMT; Path=/; Max-Age=0; Secure",
+		"id=x; expires=Sun Nov  6 08:49:37 1994; Domain=.a.b",
+		`multipart/byteranges; boundary="3d"`,
+		"max-age=60, no-store, stale-while-revalidate=\"1\", immutable=",
+		"gzip;q=0, *;q=0.000, br",
+		"", ",", `"`, "(", "<", ";", ":", "=", "\x00\xff",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		vs := []string{s}
+		validChallenges(vs)
+		validList(vs, true, validLinkValue)
+		validList(vs, false, validViaElement)
+		validList(vs, false, validVaryElement)
+		validSFStringTokenList(vs)
+		validMediaType(s)
+		isToken68(s)
+		ccConflict(vs)
+		codingAccepted(vs, "gzip")
+		hasBoundary(s)
+		zeroQ(s)
+		for rest := s; rest != ""; {
+			var e string
+			e, rest = nextListElement(rest)
+			if len(e) > len(s) {
+				t.Fatalf("element %q longer than %q", e, s)
+			}
+			cutDirective(e)
+		}
+		if fixed, ok := fixCookieExpires(s); ok {
+			if _, res := checkSetCookie(fixed); res&cookieBadExpires != 0 {
+				t.Errorf("fixCookieExpires(%q) = %q, still not an rfc1123-date", s, fixed)
+			}
+			if again, ok := fixCookieExpires(fixed); !ok || again != fixed {
+				t.Errorf("fixCookieExpires not idempotent: %q -> %q -> %q", s, fixed, again)
+			}
+		}
+	})
+}
