@@ -268,10 +268,12 @@ const maxAuthParams = 16
 // a challenge is required, www-authenticate-missing and
 // proxy-authenticate-missing report its absence.
 func validChallenges(vs []string) bool {
+	// The lines are one list (RFC 9110 §5.3): a challenge's auth-params
+	// may go on on the next line.
+	var names [maxAuthParams]string
+	n := 0
+	inChallenge := false
 	for _, v := range vs {
-		var names [maxAuthParams]string
-		n := 0
-		inChallenge := false
 		param := func(p string) bool {
 			name, rest := cutToken(p)
 			rest = skipOWS(rest)

@@ -85,6 +85,9 @@ func TestValidChallenges(t *testing.T) {
 		{[]string{`Newauth realm="apps", type=1, title="Login to \"apps\"", Basic realm="simple"`}, true},
 		{[]string{`Bearer`}, true},
 		{[]string{`Negotiate YII=`, `NTLM`}, true},
+		{[]string{`Basic realm="a"`, `charset="UTF-8"`}, true}, // one list over two lines
+		{[]string{`Basic realm="a"`, `realm="b"`}, false},
+		{[]string{`Negotiate YII=`, `realm="b"`}, false},
 		{[]string{`Bearer realm = "api" , error="invalid_token"`}, true},
 		{[]string{`Basic realm="a", Digest realm="b", nonce="x", Basic realm="c"`}, true},
 		{[]string{`Basic realm="a", realm="b"`}, false}, // repeated in one challenge

@@ -12,8 +12,8 @@ import (
 // §12.5.3: if a non-empty Accept-Encoding excludes the codings, the
 // server SHOULD send a response without content coding; a coding is
 // acceptable when it is listed, or "*" is, with a qvalue other than 0).
-// A request without Accept-Encoding has no preference (§12.5.3) and is
-// not judged, nor is a 304, whose Content-Encoding describes the stored
+// An empty Accept-Encoding accepts no coding; a request without one has
+// no preference (§12.5.3) and is not judged, nor is a 304, whose Content-Encoding describes the stored
 // representation. Decoding is not a proxy's to do on every response; the
 // rule reports.
 var RuleContentEncodingUnaccepted = register(&rule{
@@ -23,7 +23,7 @@ var RuleContentEncodingUnaccepted = register(&rule{
 	Summary:  "Content-Encoding names a coding the request's Accept-Encoding did not accept",
 	Triggers: []string{"Content-Encoding"},
 	When: func(r *response) bool {
-		return r.Request != nil && r.Status != http.StatusNotModified && hasValue(r.Request.Header, "Accept-Encoding")
+		return r.Request != nil && r.Status != http.StatusNotModified && present(r.Request.Header, "Accept-Encoding")
 	},
 	Detect: func(r *response) bool {
 		accept := r.Request.Header["Accept-Encoding"]

@@ -178,7 +178,9 @@ func cCheckCases() []cCheckCase {
 		withReq(bad(RuleContentEncodingUnaccepted, 200, "Content-Encoding: gzip"), "Accept-Encoding: identity"),
 		withReq(ok(RuleContentEncodingUnaccepted, 200, "Content-Encoding: x-gzip"), "Accept-Encoding: br;q=1.0, GZIP;q=0.5"),
 		withReq(ok(RuleContentEncodingUnaccepted, 200, "Content-Encoding: zstd"), "Accept-Encoding: *;q=0.1"),
-		ok(RuleContentEncodingUnaccepted, 200, "Content-Encoding: br"), // no Accept-Encoding: no preference
+		ok(RuleContentEncodingUnaccepted, 200, "Content-Encoding: br"),                                   // no Accept-Encoding: no preference
+		withReq(bad(RuleContentEncodingUnaccepted, 200, "Content-Encoding: gzip"), "Accept-Encoding: "),  // none wanted
+		withReq(ok(RuleContentEncodingUnaccepted, 200, "Content-Type: text/plain"), "Accept-Encoding: "), // no coding
 		withReq(ok(RuleContentEncodingUnaccepted, 304, "Content-Encoding: br"), "Accept-Encoding: gzip"),
 
 		// set-cookie-expires-date
