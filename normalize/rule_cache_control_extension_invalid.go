@@ -16,7 +16,7 @@ import (
 // sender MUST NOT generate what does not match it). The rule reports.
 var RuleCacheControlExtensionInvalid = register(&rule{
 	ID:       "cache-control-extension-invalid",
-	Ref:      "RFC 5861 §3",
+	Ref:      "RFC 5861 §3, §4; RFC 8246 §2",
 	Level:    responses.Must,
 	Summary:  "immutable with a value, or stale-while-revalidate / stale-if-error not delta-seconds",
 	Triggers: []string{responses.HeaderCacheControl},

@@ -10,7 +10,7 @@ import "github.com/respnorm/caddy-normalize/responses"
 // origin's to choose, so the rule reports.
 var RuleStatusDeprecated = register(&rule{
 	ID:       "status-deprecated",
-	Ref:      "RFC 9110 §15.4.6",
+	Ref:      "RFC 9110 §15.4.6, §15.4.7, §15.5.19",
 	Level:    responses.May,
 	Summary:  "305, 306 or 418: deprecated, unused or reserved (advisory)",
 	Statuses: "305 306 418",
