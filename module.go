@@ -51,23 +51,32 @@ type Handler struct {
 
 	// Rules sets the action of individual rules, by rule ID: "enforce",
 	// "report" or "off". The IDs (normalize.RuleIDs;
-	// TestHandlerDocListsRules keeps this list in step) are age-invalid,
-	// allow-lists-refused, allow-missing, cache-control-invalid,
+	// TestHandlerDocListsRules keeps this list in step) are
+	// accept-ranges-invalid, age-invalid, allow-invalid,
+	// allow-lists-refused, allow-missing, cache-control-conflict,
+	// cache-control-extension-invalid, cache-control-invalid,
 	// cache-control-list-unquoted, cache-control-max-age-quoted,
-	// cache-control-must-understand, content-encoding-identity,
-	// content-forbidden, content-location-invalid,
-	// content-range-416-missing, content-range-invalid,
-	// content-range-missing, content-type-missing, date-invalid,
-	// etag-invalid, expires-invalid, field-repeated, head-content,
-	// http-date-obsolete, interim-http10, last-modified-future,
-	// last-modified-invalid, link-451-missing, list-empty-elements,
-	// location-invalid, location-missing, not-modified-metadata,
-	// options-allow-missing, proxy-authenticate-missing, reset-content,
-	// retry-after-413-missing, retry-after-invalid, retry-after-missing,
-	// status-invalid, upgrade-missing, vary-missing and
-	// www-authenticate-missing; and replace-errors, the action of
-	// ReplaceErrors (reported: nothing is replaced, what would have been is
-	// counted and logged).
+	// cache-control-must-understand, cache-status-invalid,
+	// content-encoding-identity, content-encoding-invalid,
+	// content-encoding-unaccepted, content-forbidden,
+	// content-location-invalid, content-range-416-missing,
+	// content-range-invalid, content-range-missing, content-type-invalid,
+	// content-type-missing, date-invalid, etag-invalid, expires-invalid,
+	// field-repeated, head-content, http-date-obsolete, interim-http10,
+	// last-modified-future, last-modified-invalid, link-451-missing,
+	// link-invalid, list-empty-elements, location-invalid, location-missing,
+	// multipart-byteranges-invalid, not-modified-metadata,
+	// options-allow-missing, proxy-authenticate-invalid,
+	// proxy-authenticate-missing, proxy-status-invalid,
+	// request-field-in-response, reset-content, retry-after-413-missing,
+	// retry-after-invalid, retry-after-missing, server-detail,
+	// set-cookie-cacheable, set-cookie-expires-date, set-cookie-invalid,
+	// set-cookie-repeated, status-deprecated, status-invalid,
+	// switching-protocols-upgrade-missing, upgrade-missing,
+	// upgrade-not-offered, vary-invalid, vary-missing, via-invalid,
+	// www-authenticate-invalid and www-authenticate-missing; and
+	// replace-errors, the action of ReplaceErrors (reported: nothing is
+	// replaced, what would have been is counted and logged).
 	Rules map[string]string `json:"rules,omitempty"`
 
 	// Allow lists the methods of the Allow field added to a 405 Method Not

@@ -67,6 +67,7 @@ func TestActions(t *testing.T) {
 		RuleLocationMissing, RuleContentRangeMissing, RuleContentRange416Missing,
 		RuleRetryAfter413Missing, RuleLink451Missing, RuleAllowListsRefused,
 	}
+	neverFixable = append(neverFixable, rulesCReportOnly...)
 	isIn := func(r Rule, rs []Rule) bool {
 		for _, x := range rs {
 			if x == r {
