@@ -192,7 +192,7 @@ func legacyUpstream(t *testing.T) *rawUpstream {
 			body = ""
 		}
 		_, _ = conn.Write([]byte(rawResponse("HTTP/1.1 200 OK",
-			[]string{date, "Allow: GET, HEAD, OPTIONS", `ETag: W/"1"`, "Content-Length: 5"}, body)))
+			[]string{date, "Allow: GET, HEAD, OPTIONS", `ETag: W/"1"`, "Content-Type: text/plain", "Content-Length: 5"}, body)))
 	})
 	return u
 }

@@ -50,21 +50,21 @@ func TestRuleExpiresInvalid(t *testing.T) {
 
 func TestRuleHTTPDateObsolete(t *testing.T) {
 	withDate := func(field, value string) string {
-		return rawResponse("HTTP/1.1 200 OK", []string{"Date: " + fixedDate, field + ": " + value, "Content-Length: 2"}, "ok")
+		return rawResponse("HTTP/1.1 200 OK", []string{"Date: " + fixedDate, field + ": " + value, "Content-Type: text/plain", "Content-Length: 2"}, "ok")
 	}
 	rewritten := func(field, value string) expect { return expect{header: map[string]string{field: value}} }
 	runRuleTable(t, ruleTable{
 		rule: "http-date-obsolete",
 		cases: []ruleCase{
 			{name: "date-rfc850", action: enforced,
-				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Date: Monday, 02-Jan-06 15:04:05 GMT", "Content-Length: 2"}, "ok"),
+				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Date: Monday, 02-Jan-06 15:04:05 GMT", "Content-Type: text/plain", "Content-Length: 2"}, "ok"),
 				want:     rewritten("Date", fixedDate)},
 			{name: "date-asctime", action: enforced,
-				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Date: Mon Jan  2 15:04:05 2006", "Content-Length: 2"}, "ok"),
+				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Date: Mon Jan  2 15:04:05 2006", "Content-Type: text/plain", "Content-Length: 2"}, "ok"),
 				want:     rewritten("Date", fixedDate)},
 			// PHP's date('r'): a numeric zone, here two hours ahead.
 			{name: "date-php", action: enforced,
-				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Date: Mon, 02 Jan 2006 17:04:05 +0200", "Content-Length: 2"}, "ok"),
+				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Date: Mon, 02 Jan 2006 17:04:05 +0200", "Content-Type: text/plain", "Content-Length: 2"}, "ok"),
 				want:     rewritten("Date", fixedDate)},
 			{name: "expires-plus0000", action: enforced, upstream: withDate("Expires", "Mon, 02 Jan 2006 15:04:05 +0000"),
 				want: rewritten("Expires", fixedDate)},
@@ -126,7 +126,7 @@ func TestRuleLastModifiedFuture(t *testing.T) {
 			// With no Date from the upstream, the one Caddy adds is the
 			// origination date.
 			{name: "lm-future-no-date", action: enforced,
-				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Last-Modified: " + future, "Content-Length: 2"}, "ok"),
+				upstream: rawResponse("HTTP/1.1 200 OK", []string{"Last-Modified: " + future, "Content-Type: text/plain", "Content-Length: 2"}, "ok"),
 				want:     expect{ignore: []string{"Last-Modified", "Date"}, check: lastModifiedIsDate}},
 			{name: "lm-equal", upstream: lm(fixedDate), want: expect{header: map[string]string{"Last-Modified": fixedDate}}},
 			{name: "lm-second-before", upstream: lm("Mon, 02 Jan 2006 15:04:04 GMT"),
@@ -176,7 +176,10 @@ func TestRuleCacheControlInvalid(t *testing.T) {
 			{name: "cc-max-age-no-value", route: defaultRoute, action: reported, upstream: cc("max-age"), want: ccWant("max-age")},
 			// Valid forms pass byte for byte.
 			{name: "cc-revalidate", upstream: cc("max-age=0, must-revalidate"), want: ccWant("max-age=0, must-revalidate")},
-			{name: "cc-upper", upstream: cc("Max-Age=60, No-Store"), want: ccWant("Max-Age=60, No-Store")},
+			// Directive names compare case-insensitively (RFC 9111 §5.2).
+			// (No-Store beside a positive Max-Age would be the advisory
+			// cache-control-conflict, which this case is not about.)
+			{name: "cc-upper", upstream: cc("Max-Age=60, No-Cache"), want: ccWant("Max-Age=60, No-Cache")},
 			{name: "cc-lists", upstream: cc(`no-cache="Set-Cookie, Set-Cookie2", private`), want: ccWant(`no-cache="Set-Cookie, Set-Cookie2", private`)},
 			{name: "cc-extension", upstream: cc(`max-age=60, ext="a; b", stale-if-error=600`), want: ccWant(`max-age=60, ext="a; b", stale-if-error=600`)},
 			{name: "cc-two-lines", upstream: cc("public", "max-age=31536000, immutable"),
