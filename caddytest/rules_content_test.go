@@ -83,9 +83,18 @@ func TestRuleResetContent(t *testing.T) {
 				}},
 			// Correct: no Content-Length and no content, chunked over
 			// HTTP/1.1.
+			// An empty chunked body is one of §15.3.6's three ways: not a
+			// violation, nothing counted. Its framing on the way out is
+			// stock Caddy's own race (reverse_proxy flushes the header of
+			// a body of unknown length from a timer while the handler
+			// returns: chunked or no Content-Length if the flush wins,
+			// Content-Length: 0 if the return does; seen under -race on
+			// every route, normalize off included), so those two fields
+			// are not compared with stock; status, the empty body and the
+			// counters are.
 			{name: "205-chunked-empty",
 				upstream: upstream("HTTP/1.1 205 Reset Content", "0\r\n\r\n", "Transfer-Encoding: chunked"),
-				want:     expect{status: 205, body: str("")}},
+				want:     expect{status: 205, body: str(""), ignore: []string{"Content-Length", "Transfer-Encoding"}}},
 			{name: "205-respond", action: enforced,
 				fixture: dateLine + `respond "form cleared" 205`,
 				want:    cleared},
