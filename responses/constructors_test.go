@@ -51,7 +51,7 @@ var ctorTests = []struct {
 		[]string{"Content-Range: bytes 2-6/10", "Content-Type: text/plain", "Content-Length: 5"}, "23456"},
 	{"PartialContent unknown length", must(responses.PartialContent(0, -1, "text/plain; charset=utf-8", []byte("a"))), 206,
 		[]string{"Content-Range: bytes 0-0/*"}, "a"},
-	{"PartialContent last byte", must(responses.PartialContent(9, 10, "", []byte("9"))), 206, []string{"Content-Range: bytes 9-9/10"}, "9"},
+	{"PartialContent last byte", must(responses.PartialContent(9, 10, "application/octet-stream", []byte("9"))), 206, []string{"Content-Range: bytes 9-9/10"}, "9"},
 	{"MultipleChoices", must(responses.MultipleChoices("/en")).WithHTML(`<a href="/en">en</a>`), 300, []string{"Location: /en"}, `<a href="/en">en</a>`},
 	{"MultipleChoices no preference", must(responses.MultipleChoices("")), 300, nil, ""},
 	{"MovedPermanently", must(responses.MovedPermanently("https://example.com/new")), 301, []string{"Location: https://example.com/new"}, ""},
@@ -459,6 +459,9 @@ func TestRefusedValues(t *testing.T) {
 		{"PartialContent type", func() (*responses.Response, error) {
 			return responses.PartialContent(0, 10, "not a type", []byte("x"))
 		}, "Content-Type"},
+		{"PartialContent type without subtype", func() (*responses.Response, error) {
+			return responses.PartialContent(0, 10, "GET", []byte("x"))
+		}, "Content-Type"},
 		{"RangeNotSatisfiable negative", func() (*responses.Response, error) { return responses.RangeNotSatisfiable(-1) }, "Content-Range"},
 		{"UnavailableForLegalReasons bad", func() (*responses.Response, error) {
 			return responses.UnavailableForLegalReasons("https://x/ y")
@@ -567,6 +570,14 @@ func TestRefusedWith(t *testing.T) {
 		}, "Content-Location", "Content-Location"},
 		{"WithBody type", responses.OK, func(r *responses.Response) (*responses.Response, error) {
 			return r.WithBody("not a type", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		// A token without a subtype parses with mime.ParseMediaType,
+		// and is no media-type (RFC 9110 §8.3.1).
+		{"WithBody type without subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("html", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		{"WithBody type with empty subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("text/", []byte("x"))
 		}, "Content-Type", "Content-Type"},
 		{"WithAllow empty", responses.OK, func(r *responses.Response) (*responses.Response, error) { return r.WithAllow("") }, "Allow", "Allow"},
 		{"WithAllow bad", responses.OK, func(r *responses.Response) (*responses.Response, error) { return r.WithAllow("GET", "A,B") }, "Allow", "Allow"},

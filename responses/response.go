@@ -191,8 +191,9 @@ func (resp *Response) mustAcceptContent(what string) {
 
 // WithBody sets the content and its media type. An empty contentType
 // sends the content without a Content-Type (and keeps net/http from
-// sniffing one); any other must parse as a media type, or WithBody
-// returns an error and changes nothing.
+// sniffing one); any other must parse as a media type, type "/" subtype
+// with parameters (RFC 9110 §8.3.1), or WithBody returns an error and
+// changes nothing.
 //
 // Content on a status that cannot carry any (1xx, 204, 205, 304; see
 // ContentAllowed), or on a 206, whose content PartialContent set, is a
@@ -211,8 +212,11 @@ func checkContentType(contentType string) error {
 	if contentType == "" {
 		return nil
 	}
-	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) {
-		return fieldError("Content-Type", contentType, "not a media type")
+	// mime.ParseMediaType also takes a type without a subtype ("html"),
+	// the form of a Content-Disposition, which a Content-Type is not.
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil || !ValidFieldValue(contentType) || !strings.Contains(mt, "/") {
+		return fieldError("Content-Type", contentType, "not a media type (type/subtype)")
 	}
 	return nil
 }
