@@ -67,6 +67,8 @@ var ctorTests = []struct {
 	{"Unauthorized", must(responses.Unauthorized(`Bearer realm="api"`, `Basic realm="api", charset="UTF-8"`)), 401,
 		[]string{`Www-Authenticate: Bearer realm="api"`, `Www-Authenticate: Basic realm="api", charset="UTF-8"`}, ""},
 	{"Unauthorized one", must(responses.Unauthorized("Negotiate")), 401, []string{"Www-Authenticate: Negotiate"}, ""},
+	{"Unauthorized token68 and odd parameters", must(responses.Unauthorized("Negotiate a87421+/==", `Digest realm="a, \"b\"" , qop = auth,, nonce=x`)), 401,
+		[]string{"Www-Authenticate: Negotiate a87421+/==", `Www-Authenticate: Digest realm="a, \"b\"" , qop = auth,, nonce=x`}, ""},
 	{"PaymentRequired", responses.PaymentRequired(), 402, nil, ""},
 	{"Forbidden", responses.Forbidden().WithText("no"), 403, nil, "no"},
 	{"NotFound", responses.NotFound(), 404, nil, ""},
@@ -437,6 +439,15 @@ func TestRefusedValues(t *testing.T) {
 		{"Unauthorized realm only", func() (*responses.Response, error) { return responses.Unauthorized("realm=x") }, "Www-Authenticate"},
 		{"Unauthorized bad", func() (*responses.Response, error) { return responses.Unauthorized("Basic", "Bearer\r\nX: y") }, "Www-Authenticate"},
 		{"Unauthorized no scheme", func() (*responses.Response, error) { return responses.Unauthorized(` realm="x"`) }, "Www-Authenticate"},
+		// What follows the scheme is token68 or auth-params
+		// (RFC 9110 §11.6.1, §11.2).
+		{"Unauthorized neither token68 nor auth-param", func() (*responses.Response, error) { return responses.Unauthorized("0 !") }, "Www-Authenticate"},
+		{"Unauthorized param without value", func() (*responses.Response, error) { return responses.Unauthorized("Basic realm=, qop=auth") }, "Www-Authenticate"},
+		{"Unauthorized param twice", func() (*responses.Response, error) {
+			return responses.Unauthorized(`Basic realm="a", REALM="b"`)
+		}, "Www-Authenticate"},
+		{"Unauthorized unterminated quote", func() (*responses.Response, error) { return responses.Unauthorized(`Basic realm="a`) }, "Www-Authenticate"},
+		{"Unauthorized trailing space", func() (*responses.Response, error) { return responses.Unauthorized("Basic ") }, "Www-Authenticate"},
 		{"ProxyAuthenticationRequired empty", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("") }, "Proxy-Authenticate"},
 		{"ProxyAuthenticationRequired bad", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("Basic\x00") }, "Proxy-Authenticate"},
 		{"MethodNotAllowed empty", func() (*responses.Response, error) { return responses.MethodNotAllowed("") }, "Allow"},
@@ -467,6 +478,17 @@ func TestRefusedValues(t *testing.T) {
 			return responses.UnavailableForLegalReasons("https://x/ y")
 		}, "Link"},
 		{"EarlyHints bad", func() (*responses.Response, error) { return responses.EarlyHints("/style.css") }, "Link"},
+		// rel MUST be present, and MUST NOT appear twice (RFC 8288 §3.3).
+		{"EarlyHints without rel", func() (*responses.Response, error) { return responses.EarlyHints("<>") }, "Link"},
+		{"EarlyHints rel twice", func() (*responses.Response, error) {
+			return responses.EarlyHints("</a.css>; rel=preload; REL=prefetch")
+		}, "Link"},
+		{"EarlyHints parameter without value", func() (*responses.Response, error) {
+			return responses.EarlyHints("</a.css>; rel=preload; as=")
+		}, "Link"},
+		{"EarlyHints text after the link", func() (*responses.Response, error) {
+			return responses.EarlyHints("</a.css> rel=preload")
+		}, "Link"},
 		{"EarlyHints second bad", func() (*responses.Response, error) {
 			return responses.EarlyHints("</a.css>; rel=preload", "<a b>")
 		}, "Link"},
@@ -814,6 +836,27 @@ func TestNoConstructorBreaksAMust(t *testing.T) {
 			if vs := mustViolations(t, method, tt.resp); len(vs) != 0 {
 				t.Errorf("%s to %s: %v", tt.name, method, vs)
 			}
+		}
+	}
+}
+
+// TestEarlyHintsValidForms: links in unusual valid forms are taken as
+// they are (RFC 8288 §3): an empty URI-reference, a quoted rel, a
+// parameter without a value, white space around ";" and "=".
+func TestEarlyHintsValidForms(t *testing.T) {
+	for _, l := range []string{
+		`<>; rel="preload"`,
+		`</a.css>;rel=preload;crossorigin`,
+		`</a.css> ; rel = "preload stylesheet" ; as=style`,
+		`</a;b.css>; title="a;b, \"c\""; rel=preload`,
+	} {
+		resp, err := responses.EarlyHints(l)
+		if err != nil {
+			t.Errorf("%s: %v", l, err)
+			continue
+		}
+		if got := resp.Header().Values("Link"); len(got) != 1 || got[0] != l {
+			t.Errorf("%s: Link %q", l, got)
 		}
 	}
 }
