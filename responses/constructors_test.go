@@ -601,6 +601,13 @@ func TestRefusedWith(t *testing.T) {
 		{"WithBody type with empty subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
 			return r.WithBody("text/", []byte("x"))
 		}, "Content-Type", "Content-Type"},
+		// mime.ParseMediaType takes braces in a token; tchar does not.
+		{"WithBody brace in the subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("text/}", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		{"WithBody brace in a parameter", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("text/plain; a={", []byte("x"))
+		}, "Content-Type", "Content-Type"},
 		{"WithAllow empty", responses.OK, func(r *responses.Response) (*responses.Response, error) { return r.WithAllow("") }, "Allow", "Allow"},
 		{"WithAllow bad", responses.OK, func(r *responses.Response) (*responses.Response, error) { return r.WithAllow("GET", "A,B") }, "Allow", "Allow"},
 		{"WithRetryAfterDate year", responses.ContentTooLarge, func(r *responses.Response) (*responses.Response, error) {
@@ -857,6 +864,28 @@ func TestEarlyHintsValidForms(t *testing.T) {
 		}
 		if got := resp.Header().Values("Link"); len(got) != 1 || got[0] != l {
 			t.Errorf("%s: Link %q", l, got)
+		}
+	}
+}
+
+// TestWithBodyValidTypes: media types in unusual valid forms are sent as
+// given (RFC 9110 §8.3.1, §5.6.6).
+func TestWithBodyValidTypes(t *testing.T) {
+	for _, ct := range []string{
+		`text/csv; charset="utf-8"; header=present`,
+		"TEXT/PLAIN",
+		"text/plain;charset=utf-8",
+		"application/vnd.api+json",
+		"text/plain ; a=b",
+		`multipart/form-data; boundary="a b;c"`,
+	} {
+		resp, err := responses.OK().WithBody(ct, []byte("x"))
+		if err != nil {
+			t.Errorf("%s: %v", ct, err)
+			continue
+		}
+		if got := serve(resp, "GET").Header().Get("Content-Type"); got != ct {
+			t.Errorf("%s: Content-Type %q", ct, got)
 		}
 	}
 }

@@ -184,6 +184,64 @@ func validChallenge(c string) bool {
 	return len(names) != 0
 }
 
+// validMediaType reports whether s is a media-type (RFC 9110 §8.3.1,
+// §5.6.6):
+//
+//	media-type = type "/" subtype parameters
+//	parameters = *( OWS ";" OWS [ parameter ] )
+//	parameter  = parameter-name "=" parameter-value
+//	parameter-value = ( token / quoted-string )
+func validMediaType(s string) bool {
+	typ, rest, ok := strings.Cut(s, "/")
+	if !ok || !ValidToken(typ) {
+		return false
+	}
+	i := 0
+	for i < len(rest) && isTchar(rest[i]) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for rest = rest[i:]; ; {
+		rest = strings.TrimLeft(rest, " \t")
+		if rest == "" {
+			return true
+		}
+		if rest[0] != ';' {
+			return false
+		}
+		rest = strings.TrimLeft(rest[1:], " \t")
+		if rest == "" || rest[0] == ';' {
+			continue // an empty parameter
+		}
+		j := 0
+		for j < len(rest) && isTchar(rest[j]) {
+			j++
+		}
+		if j == 0 || j == len(rest) || rest[j] != '=' {
+			return false
+		}
+		rest = rest[j+1:]
+		if rest != "" && rest[0] == '"' {
+			k := quotedEnd(rest)
+			if k < 0 {
+				return false
+			}
+			rest = rest[k:]
+			continue
+		}
+		k := 0
+		for k < len(rest) && isTchar(rest[k]) {
+			k++
+		}
+		if k == 0 {
+			return false
+		}
+		rest = rest[k:]
+	}
+}
+
 // nextParam returns the first element of the #auth-param list s, without
 // surrounding white space, and the rest after its comma; commas inside a
 // quoted-string do not split.

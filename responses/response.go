@@ -213,9 +213,9 @@ func checkContentType(contentType string) error {
 		return nil
 	}
 	// mime.ParseMediaType also takes a type without a subtype ("html"),
-	// the form of a Content-Disposition, which a Content-Type is not.
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil || !ValidFieldValue(contentType) || !strings.Contains(mt, "/") {
+	// the form of a Content-Disposition, and tokens with characters that
+	// RFC 9110's tchar excludes ("{"): the grammar is checked as well.
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) || !validMediaType(contentType) {
 		return fieldError("Content-Type", contentType, "not a media type (type/subtype)")
 	}
 	return nil
