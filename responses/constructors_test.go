@@ -67,8 +67,8 @@ var ctorTests = []struct {
 	{"Unauthorized", must(responses.Unauthorized(`Bearer realm="api"`, `Basic realm="api", charset="UTF-8"`)), 401,
 		[]string{`Www-Authenticate: Bearer realm="api"`, `Www-Authenticate: Basic realm="api", charset="UTF-8"`}, ""},
 	{"Unauthorized one", must(responses.Unauthorized("Negotiate")), 401, []string{"Www-Authenticate: Negotiate"}, ""},
-	{"Unauthorized token68 and odd parameters", must(responses.Unauthorized("Negotiate a87421+/==", `Digest realm="a, \"b\"" , qop = auth,, nonce=x`)), 401,
-		[]string{"Www-Authenticate: Negotiate a87421+/==", `Www-Authenticate: Digest realm="a, \"b\"" , qop = auth,, nonce=x`}, ""},
+	{"Unauthorized token68 and odd parameters", must(responses.Unauthorized("Negotiate a87421+/==", `Digest realm="a, \"b\"" , qop = auth,nonce=x`)), 401,
+		[]string{"Www-Authenticate: Negotiate a87421+/==", `Www-Authenticate: Digest realm="a, \"b\"" , qop = auth,nonce=x`}, ""},
 	{"PaymentRequired", responses.PaymentRequired(), 402, nil, ""},
 	{"Forbidden", responses.Forbidden().WithText("no"), 403, nil, "no"},
 	{"NotFound", responses.NotFound(), 404, nil, ""},
@@ -447,6 +447,7 @@ func TestRefusedValues(t *testing.T) {
 			return responses.Unauthorized(`Basic realm="a", REALM="b"`)
 		}, "Www-Authenticate"},
 		{"Unauthorized unterminated quote", func() (*responses.Response, error) { return responses.Unauthorized(`Basic realm="a`) }, "Www-Authenticate"},
+		{"Unauthorized empty list element", func() (*responses.Response, error) { return responses.Unauthorized("0 ,0=0") }, "Www-Authenticate"},
 		{"Unauthorized trailing space", func() (*responses.Response, error) { return responses.Unauthorized("Basic ") }, "Www-Authenticate"},
 		{"ProxyAuthenticationRequired empty", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("") }, "Proxy-Authenticate"},
 		{"ProxyAuthenticationRequired bad", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("Basic\x00") }, "Proxy-Authenticate"},

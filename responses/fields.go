@@ -146,7 +146,7 @@ func ValidFieldValue(s string) bool {
 //	challenge  = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
 //	auth-param = token BWS "=" BWS ( token / quoted-string )
 //
-// each parameter name at most once (§11.2).
+// each parameter name at most once (§11.2), no list element empty.
 func validChallenge(c string) bool {
 	if !ValidFieldValue(c) {
 		return false
@@ -167,7 +167,7 @@ func validChallenge(c string) bool {
 		var e string
 		e, rest = nextParam(rest)
 		if e == "" {
-			continue // an empty list element (§5.6.1)
+			return false // a sender MUST NOT generate empty list elements (§5.6.1.1)
 		}
 		name, value, ok := strings.Cut(e, "=")
 		name, value = strings.TrimRight(name, " \t"), strings.TrimLeft(value, " \t")
