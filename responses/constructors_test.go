@@ -448,6 +448,7 @@ func TestRefusedValues(t *testing.T) {
 		}, "Www-Authenticate"},
 		{"Unauthorized unterminated quote", func() (*responses.Response, error) { return responses.Unauthorized(`Basic realm="a`) }, "Www-Authenticate"},
 		{"Unauthorized empty list element", func() (*responses.Response, error) { return responses.Unauthorized("0 ,0=0") }, "Www-Authenticate"},
+		{"Unauthorized tab after the scheme", func() (*responses.Response, error) { return responses.Unauthorized("Basic \trealm=x") }, "Www-Authenticate"},
 		{"Unauthorized trailing space", func() (*responses.Response, error) { return responses.Unauthorized("Basic ") }, "Www-Authenticate"},
 		{"ProxyAuthenticationRequired empty", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("") }, "Proxy-Authenticate"},
 		{"ProxyAuthenticationRequired bad", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("Basic\x00") }, "Proxy-Authenticate"},

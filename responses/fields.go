@@ -158,7 +158,10 @@ func validChallenge(c string) bool {
 	if !found {
 		return true
 	}
-	rest = strings.TrimLeft(rest, " ")
+	rest = strings.TrimLeft(rest, " ") // 1*SP, not OWS
+	if rest == "" || rest[0] == '\t' {
+		return false
+	}
 	if isToken68(rest) {
 		return true
 	}
