@@ -891,3 +891,50 @@ func TestWithBodyValidTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestWithHeaderGrammar: WithHeader refuses what breaks the grammar of a
+// field the package knows, and request and proxy fields; it takes their
+// valid forms, a singleton replacing the value before.
+func TestWithHeaderGrammar(t *testing.T) {
+	for _, c := range [][2]string{
+		{"Age", "5s"}, {"Age", "-1"},
+		{"Expires", "0"}, {"Expires", "Sunday, 06-Nov-94 08:49:37 GMT"},
+		{"Last-Modified", "Sun, 06 Nov 2094 08:49:37 GMT"}, {"Last-Modified", "yesterday"},
+		{"Date", "Sunday, 06-Nov-94 08:49:37 GMT"},
+		{"ETag", "abc"}, {"Link", "</a>"}, {"WWW-Authenticate", "0 !"},
+		{"Vary", "Accept,,Origin"}, {"Vary", "Accept Origin"},
+		{"Cache-Control", `max-age="60"`}, {"Cache-Control", "max-age=-1"}, {"Cache-Control", "no-cache; no-store"},
+		{"Cache-Control", "immutable=1"}, {"Cache-Control", "public,"},
+		{"Content-Encoding", "gzip,,br"}, {"Content-Language", "de_CH"}, {"Accept-Ranges", ""},
+		{"Host", "example.com"}, {"Cookie", "a=b"}, {"Via", "1.1 proxy"}, {"Proxy-Status", "x"},
+	} {
+		resp := responses.OK()
+		if _, err := resp.WithHeader(c[0], c[1]); err == nil {
+			t.Errorf("%s: %q taken", c[0], c[1])
+		}
+		if _, ok := resp.Header()[http.CanonicalHeaderKey(c[0])]; ok {
+			t.Errorf("%s: %q refused, yet set", c[0], c[1])
+		}
+	}
+	for _, c := range [][2]string{
+		{"Age", "0"}, {"Expires", "Thu, 01 Jan 1970 00:00:00 GMT"}, {"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"},
+		{"ETag", `W/""`}, {"Link", `<>; rel="preload"`}, {"Vary", "*"}, {"Vary", "Accept, accept-encoding"},
+		{"Cache-Control", `max-age=0, must-revalidate`}, {"Cache-Control", `no-cache="Set-Cookie, X-A", private`},
+		{"Cache-Control", `ext="a, b; c", stale-while-revalidate=30, immutable`},
+		{"Content-Encoding", "gzip, x-custom"}, {"Content-Language", "de-CH, en"}, {"Accept-Ranges", "bytes"},
+		{"X-Anything", "a,,b"},
+	} {
+		resp, err := responses.OK().WithHeader(c[0], c[1])
+		if err != nil {
+			t.Errorf("%s: %q refused: %v", c[0], c[1], err)
+			continue
+		}
+		if got := resp.Header().Values(c[0]); len(got) != 1 || got[0] != c[1] {
+			t.Errorf("%s: %q", c[0], got)
+		}
+	}
+	resp := must(must(responses.OK().WithHeader("ETag", `"a"`)).WithHeader("Etag", `"b"`))
+	if got := resp.Header().Values("Etag"); len(got) != 1 || got[0] != `"b"` {
+		t.Errorf("ETag set twice: %q, want the second alone", got)
+	}
+}

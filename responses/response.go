@@ -138,7 +138,14 @@ var managedFields = map[string]string{
 // WithHeader adds value to the field name, like http.Header.Add, and
 // returns the Response. The name must be a token and the value a valid
 // field value (no control characters, no surrounding white space); a
-// Date must be an HTTP-date, and replaces any Date already set.
+// Date must be an IMF-fixdate, and replaces any Date already set.
+// Fields with a grammar the package knows are checked against it (Age,
+// Expires, Last-Modified, ETag, Link, WWW-Authenticate,
+// Proxy-Authenticate, Vary, Cache-Control, Accept-Ranges,
+// Content-Encoding, Content-Language; see checkedFields), the singletons
+// among them replacing any value already set; request fields and the
+// fields proxies and caches add about themselves (Via, Proxy-Status,
+// Cache-Status) are refused.
 //
 // The fields whose syntax the package checks elsewhere are refused, with
 // the way to set them: Content-Type, Content-Length and Transfer-Encoding
@@ -155,12 +162,24 @@ func (resp *Response) WithHeader(name, value string) (*Response, error) {
 	if !ValidFieldValue(value) {
 		return nil, fieldError(name, value, "not a valid field value")
 	}
+	if why, ok := refusedFields[name]; ok {
+		return nil, fieldError(name, value, why)
+	}
 	if name == HeaderDate {
-		if !ValidHTTPDate(value) {
-			return nil, fieldError(name, value, "not an HTTP-date")
+		if !IsIMFFixdate(value) {
+			return nil, fieldError(name, value, "not an IMF-fixdate (RFC 9110 §5.6.7)")
 		}
 		resp.header.Set(name, value)
 		return resp, nil
+	}
+	if c, ok := checkedFields[name]; ok {
+		if !c.valid(value) {
+			return nil, fieldError(name, value, c.what)
+		}
+		if c.singleton {
+			resp.header.Set(name, value)
+			return resp, nil
+		}
 	}
 	resp.header.Add(name, value)
 	return resp, nil
