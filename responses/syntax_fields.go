@@ -32,21 +32,35 @@ var checkedFields = map[string]fieldCheck{
 	"Content-Language":      {validLanguageList, "not a list of language tags (RFC 9110 §8.5)", false},
 }
 
-// refusedFields are the fields WithHeader refuses outright: request
-// fields, which a response does not carry (RFC 9110 §6.3, §10.1, §11.6.2,
-// §13, §14.2), and the fields that proxies and caches add about
-// themselves.
-var refusedFields = map[string]string{
-	"Host": "a request field", "User-Agent": "a request field", "Referer": "a request field",
-	"From": "a request field", "Expect": "a request field", "Max-Forwards": "a request field",
-	"Authorization": "a request field", "Proxy-Authorization": "a request field", "Range": "a request field",
-	"If-Match": "a request field", "If-None-Match": "a request field", "If-Modified-Since": "a request field",
-	"If-Unmodified-Since": "a request field", "If-Range": "a request field", "Cookie": "a request field",
-	"Accept-Encoding": "a request field", "Te": "a request field",
-	"Via":          "added by each proxy about itself (RFC 9110 §7.6.3)",
-	"Proxy-Status": "added by proxies about themselves (RFC 9209)",
-	"Cache-Status": "added by caches about themselves (RFC 9211)",
+// RequestOnlyFields are the fields RFC 9110 and RFC 6265 define for
+// requests only, which a response MUST NOT carry (RFC 9110 §2.2): Host
+// (§7.2), User-Agent (§10.1.5), Referer (§10.1.3), From (§10.1.2), Expect
+// (§10.1.1), Max-Forwards (§7.6.2), Authorization (§11.6.2),
+// Proxy-Authorization (§11.7.2), Range (§14.2), the conditional fields
+// (§13.1) and Cookie (RFC 6265 §5.4). Accept and Accept-Encoding are not
+// among them: a response may carry them (§12.5.1, §12.5.3, on a 415).
+// The names are canonical (http.CanonicalHeaderKey).
+var RequestOnlyFields = [...]string{
+	"Host", "User-Agent", "Referer", "From", "Expect", "Max-Forwards",
+	"Authorization", "Proxy-Authorization", "Range",
+	"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "If-Range",
+	"Cookie",
 }
+
+// refusedFields are the fields WithHeader refuses outright, with the
+// reason: the request-only fields, and the fields that proxies and caches
+// add about themselves.
+var refusedFields = func() map[string]string {
+	m := map[string]string{
+		"Via":          "added by each proxy about itself (RFC 9110 §7.6.3)",
+		"Proxy-Status": "added by proxies about themselves (RFC 9209)",
+		"Cache-Status": "added by caches about themselves (RFC 9211)",
+	}
+	for _, f := range RequestOnlyFields {
+		m[f] = "a request field (RFC 9110 §2.2)"
+	}
+	return m
+}()
 
 // pastIMFFixdate reports whether v is an IMF-fixdate no later than now:
 // a Last-Modified later than the response's Date is one the origin MUST
