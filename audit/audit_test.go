@@ -41,13 +41,13 @@ func TestAuditFinds(t *testing.T) {
 			"HTTP/1.1 304 Not Modified\r\n" + date + "\r\nETag: \"v1\"\r\n\r\nhello",
 			[]want{{"content-forbidden", "MUST", "RFC 9110 §8.6", 304}}},
 		{"a second Content-Length", "GET",
-			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
+			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello",
 			[]want{{"content-length-invalid", "MUST", "RFC 9110 §8.6", 200}}},
 		{"two different Content-Lengths", "GET",
-			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
 			[]want{{"content-length-invalid", "MUST", "RFC 9110 §8.6", 200}}},
 		{"Content-Length with chunked", "GET",
-			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
+			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n",
 			[]want{{"content-length-with-transfer-encoding", "MUST", "RFC 9112 §6.2", 200}}},
 		{"405 without Allow", "DELETE",
 			"HTTP/1.1 405 Method Not Allowed\r\n" + date + "\r\nContent-Length: 0\r\n\r\n",
@@ -91,11 +91,14 @@ func TestAuditFinds(t *testing.T) {
 			"HTTP/1.1 301 Moved Permanently\r\n" + date + "\r\nLocation: http://a b/\r\nContent-Length: 0\r\n\r\n",
 			[]want{{"location-invalid", "MUST", "RFC 9110 §10.2.2", 301}}},
 		{"206 without Content-Range", "GET",
-			"HTTP/1.1 206 Partial Content\r\n" + date + "\r\nContent-Length: 2\r\n\r\nhi",
+			"HTTP/1.1 206 Partial Content\r\n" + date + "\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi",
 			[]want{{"content-range-missing", "MUST", "RFC 9110 §15.3.7", 206}}},
 		{"Date not an HTTP-date", "GET",
 			"HTTP/1.1 200 OK\r\nDate: yesterday\r\nContent-Length: 0\r\n\r\n",
 			[]want{{"date-invalid", "MUST", "RFC 9110 §6.6.1", 200}}},
+		{"content without a type", "GET",
+			"HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Length: 2\r\n\r\nhi",
+			[]want{{"content-type-missing", "SHOULD", "RFC 9110 §8.3", 200}}},
 		{"an interim response judged too", "GET",
 			"HTTP/1.1 103 Early Hints\r\nLocation: http://a b/\r\n\r\nHTTP/1.1 200 OK\r\n" + date + "\r\nContent-Length: 0\r\n\r\n",
 			[]want{{"location-invalid", "MUST", "RFC 9110 §10.2.2", 103}}},
@@ -140,12 +143,12 @@ func TestAuditFinds(t *testing.T) {
 // valid forms: none may give a finding.
 func TestAuditCorrect(t *testing.T) {
 	tests := []struct{ name, method, raw string }{
-		{"weak ETag", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\nETag: W/\"v1\"\r\nContent-Length: 2\r\n\r\nhi"},
+		{"weak ETag", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\nETag: W/\"v1\"\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi"},
 		{"304 with the 200's Content-Length", "GET", "HTTP/1.1 304 Not Modified\r\n" + date + "\r\nETag: W/\"v1\"\r\nContent-Length: 1234\r\n\r\n"},
 		{"HEAD with the GET's Content-Length", "HEAD", "HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Length: 5000\r\n\r\n"},
 		{"HEAD with chunked and no content", "HEAD", "HTTP/1.1 200 OK\r\n" + date + "\r\nTransfer-Encoding: chunked\r\n\r\n"},
-		{"chunked with extensions and trailers", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n2;ext=1\r\nhi\r\n0\r\nX-Sum: 2\r\n\r\n"},
-		{"close-delimited content", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\n\r\nuntil the close"},
+		{"chunked with extensions and trailers", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n2;ext=1\r\nhi\r\n0\r\nX-Sum: 2\r\n\r\n"},
+		{"close-delimited content", "GET", "HTTP/1.1 200 OK\r\n" + date + "\r\nContent-Type: text/plain\r\n\r\nuntil the close"},
 		{"no Date", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"},
 		{"204 with nothing", "GET", "HTTP/1.1 204 No Content\r\n" + date + "\r\n\r\n"},
 		{"205 with Content-Length: 0", "GET", "HTTP/1.1 205 Reset Content\r\n" + date + "\r\nContent-Length: 0\r\n\r\n"},
@@ -201,7 +204,7 @@ func TestJudge(t *testing.T) {
 	if got := judge("GET", 1, 405, http.Header{}, false); len(got) != 1 || !strings.Contains(got[0].Detail, "no Allow field") {
 		t.Errorf("405 without Allow: %+v", got)
 	}
-	if got := judge("GET", 1, 200, http.Header{"Content-Length": {"2"}}, true); len(got) != 0 {
+	if got := judge("GET", 1, 200, http.Header{"Content-Length": {"2"}, "Content-Type": {"text/plain"}}, true); len(got) != 0 {
 		t.Errorf("a plain 200: %+v", got)
 	}
 }

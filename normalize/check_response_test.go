@@ -68,10 +68,10 @@ func TestCheckResponseOverTheWire(t *testing.T) {
 		body   string // what resp.Body reads after the check
 	}{
 		// Conformant.
-		{"200 with Content-Length", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", "", "hello"},
-		{"200 chunked", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "", "hello world"},
-		{"200 until close, HTTP/1.0", "GET", "HTTP/1.0 200 OK\r\n\r\nhello", "", "hello"},
-		{"200 with weak ETag", "GET", "HTTP/1.1 200 OK\r\nETag: W/\"v1\"\r\nContent-Length: 2\r\n\r\nhi", "", "hi"},
+		{"200 with Content-Length", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello", "", "hello"},
+		{"200 chunked", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "", "hello world"},
+		{"200 until close, HTTP/1.0", "GET", "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello", "", "hello"},
+		{"200 with weak ETag", "GET", "HTTP/1.1 200 OK\r\nETag: W/\"v1\"\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nhi", "", "hi"},
 		{"200 empty", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "", ""},
 		{"304 with Content-Length and weak ETag", "GET", "HTTP/1.1 304 Not Modified\r\nContent-Length: 1234\r\nETag: W/\"v1\"\r\n\r\n", "", ""},
 		{"HEAD 200 with Content-Length", "HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\nContent-Type: text/plain\r\n\r\n", "", ""},
@@ -79,7 +79,7 @@ func TestCheckResponseOverTheWire(t *testing.T) {
 		{"205 with Content-Length: 0", "POST", "HTTP/1.1 205 Reset Content\r\nContent-Length: 0\r\n\r\n", "", ""},
 		{"405 with Allow", "DELETE", "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Length: 0\r\n\r\n", "", ""},
 		{"401 with two challenges", "GET", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=x\r\nWWW-Authenticate: Bearer\r\nContent-Length: 0\r\n\r\n", "", ""},
-		{"503 with Retry-After date", "GET", "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 4\r\n\r\nbusy", "", "busy"},
+		{"503 with Retry-After date", "GET", "HTTP/1.1 503 Service Unavailable\r\nRetry-After: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: 4\r\nContent-Type: text/plain\r\n\r\nbusy", "", "busy"},
 
 		// Broken.
 		{"405 without Allow", "DELETE", "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n", "allow-missing MUST", ""},
@@ -178,6 +178,9 @@ func (b *errBody) Close() error { *b.closed = true; return nil }
 // client would hand over none, a body that must not be read.
 func TestCheckResponseMadeByHand(t *testing.T) {
 	get := httptest.NewRequest("GET", "/", nil) // HTTP/1.1
+	upgrade := httptest.NewRequest("GET", "/", nil)
+	upgrade.Header.Set("Upgrade", "websocket")
+	upgrade.Header.Set("Connection", "upgrade")
 	tests := []struct {
 		name string
 		resp *http.Response
@@ -190,7 +193,7 @@ func TestCheckResponseMadeByHand(t *testing.T) {
 		{"204 with content", &http.Response{StatusCode: 204, Request: get, Body: io.NopCloser(strings.NewReader("x"))}, "content-forbidden MUST"},
 		{"HEAD with content", &http.Response{StatusCode: 200, Request: httptest.NewRequest("HEAD", "/", nil), Body: io.NopCloser(strings.NewReader("x"))}, "head-content MUST"},
 		{"204 with TransferEncoding", &http.Response{StatusCode: 204, Request: get, TransferEncoding: []string{"chunked"}}, "content-forbidden MUST"},
-		{"101: the body is the connection", &http.Response{StatusCode: 101, Request: get, Header: http.Header{"Upgrade": {"websocket"}, "Connection": {"upgrade"}}, Body: io.NopCloser(failReader{t})}, ""},
+		{"101: the body is the connection", &http.Response{StatusCode: 101, Request: upgrade, Header: http.Header{"Upgrade": {"websocket"}, "Connection": {"upgrade"}}, Body: io.NopCloser(failReader{t})}, ""},
 		{"2xx to CONNECT: the body is the tunnel", &http.Response{StatusCode: 200, Request: httptest.NewRequest("CONNECT", "example.com:443", nil), Body: io.NopCloser(failReader{t})}, ""},
 	}
 	for _, tt := range tests {

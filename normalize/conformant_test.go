@@ -57,6 +57,13 @@ type conformantCase struct {
 // responses pass byte for byte and cause no Event.
 func runConformant(t *testing.T, conformant []conformantCase) {
 	t.Helper()
+	runConformantAsked(t, nil, conformant)
+}
+
+// runConformantAsked is runConformant with the request fields hdr (name
+// then value) sent by both clients.
+func runConformantAsked(t *testing.T, hdr []string, conformant []conformantCase) {
+	t.Helper()
 	configs := []struct {
 		name string
 		opts Options
@@ -71,20 +78,20 @@ func runConformant(t *testing.T, conformant []conformantCase) {
 				f := newFixture(t, cfg.opts, c.h)
 				addr := f.h1.Listener.Addr().String()
 
-				wrapped := rawDo(t, addr, c.method, "/x")
+				wrapped := rawDo(t, addr, c.method, "/x", hdr...)
 				if evs := f.events(); len(evs) != 0 {
 					t.Errorf("HTTP/1.1: events %v, want none", evs)
 				}
-				direct := rawDo(t, addr, c.method, "/direct/x")
+				direct := rawDo(t, addr, c.method, "/direct/x", hdr...)
 				if !bytes.Equal(wrapped.bytes, direct.bytes) {
 					t.Errorf("HTTP/1.1 bytes differ\nwrapped: %q\ndirect:  %q", wrapped.bytes, direct.bytes)
 				}
 
-				w2 := do(t, f.h2, c.method, "/x")
+				w2 := do(t, f.h2, c.method, "/x", hdr...)
 				if evs := f.events(); len(evs) != 0 {
 					t.Errorf("HTTP/2: events %v, want none", evs)
 				}
-				d2 := do(t, f.h2, c.method, "/direct/x")
+				d2 := do(t, f.h2, c.method, "/direct/x", hdr...)
 				if w2.status != d2.status || !reflect.DeepEqual(w2.header, d2.header) || !bytes.Equal(w2.body, d2.body) ||
 					fmt.Sprint(w2.err) != fmt.Sprint(d2.err) {
 					t.Errorf("HTTP/2 responses differ\nwrapped: %d %v %q %v\ndirect:  %d %v %q %v",

@@ -231,6 +231,12 @@ func FuzzResponseWriter(f *testing.F) {
 				if reflect.DeepEqual(vs, before[k]) {
 					continue
 				}
+				if intendedModel != nil && reflect.DeepEqual(vs, intendedModel[k]) {
+					// A held header restored as the handler committed
+					// it (content-type-missing): the handler's value,
+					// not the wrapper's.
+					continue
+				}
 				for _, v := range vs {
 					if strings.ContainsAny(v, "\r\n\x00") {
 						t.Fatalf("%v: the wrapper wrote %s: %q", ops, k, v)

@@ -174,7 +174,7 @@ func TestNoInventedLengthOverHTTP3(t *testing.T) {
 		{"204 h3 off", with(full, RuleContentForbidden, Off), 3, 204, nil, false, nil, nil},
 		{"204 h2", full, 2, 204, nil, false, nil, nil},
 		{"204 h1", full, 1, 204, nil, false, nil, nil},
-		{"200 h3", full, 3, 200, []string{"Content-Length", "2"}, false, []string{"2"}, nil},
+		{"200 h3", full, 3, 200, []string{"Content-Length", "2", "Content-Type", "text/plain"}, false, []string{"2"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			w := newHeadRecorder()
@@ -213,6 +213,7 @@ func TestInterimFramingOverHTTP3(t *testing.T) {
 	early := func(w http.ResponseWriter, _ *http.Request) {
 		h := w.Header()
 		h.Set("Content-Length", "2") // the final response's
+		h.Set("Content-Type", "text/plain")
 		h.Set("Link", "</a.css>; rel=preload")
 		h.Set("Transfer-Encoding", "chunked")
 		w.WriteHeader(http.StatusEarlyHints)

@@ -10,13 +10,11 @@ import "github.com/respnorm/caddy-normalize/responses"
 // and at worst exposes credentials to caches and scripts. Enforced, the
 // fields are removed; none of them describes the response.
 //
-// The fields are those RFC 9110 and RFC 6265 define for requests only:
-// Host (§7.2), User-Agent (§10.1.5), Referer (§10.1.3), From (§10.1.2),
-// Expect (§10.1.1), Max-Forwards (§7.6.2), Authorization (§11.6.2),
-// Proxy-Authorization (§11.7.2), Range (§14.2), the conditional fields
-// (§13.1) and Cookie (RFC 6265 §5.4). Accept and Accept-Encoding are not
-// among them: a response may carry them (§12.5.1, §12.5.3, on a 415), nor
-// is TE, which Caddy already strips as hop-by-hop.
+// The fields are responses.RequestOnlyFields, those RFC 9110 and RFC 6265
+// define for requests only (the catalogue's WithHeader refuses the same).
+// Accept and Accept-Encoding are not among them: a response may carry
+// them (§12.5.1, §12.5.3, on a 415), nor is TE, which Caddy already
+// strips as hop-by-hop.
 //
 // Some APIs hand a client a new token in a response's Authorization (an
 // anti-pattern, and a violation); their clients lose it when the rule is
@@ -45,9 +43,5 @@ var RuleRequestFieldInResponse = register(&rule{
 	},
 })
 
-var requestOnlyFields = [...]string{
-	"Host", "User-Agent", "Referer", "From", "Expect", "Max-Forwards",
-	"Authorization", "Proxy-Authorization", "Range",
-	"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "If-Range",
-	"Cookie",
-}
+// requestOnlyFields is a copy of the catalogue's list.
+var requestOnlyFields = responses.RequestOnlyFields

@@ -39,7 +39,8 @@ func with(o Options, r Rule, a Action) Options {
 type ruleCase struct {
 	name   string
 	opts   Options
-	method string // GET when empty
+	method string   // GET when empty
+	hdr    []string // request fields, name then value, sent by every client
 	h      http.HandlerFunc
 
 	status int               // what the client must receive
@@ -414,7 +415,7 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 			f := newFixture(t, c.opts, c.h)
 
 			// HTTP/1.1, raw.
-			raw := rawDo(t, f.h1.Listener.Addr().String(), method, "/x")
+			raw := rawDo(t, f.h1.Listener.Addr().String(), method, "/x", c.hdr...)
 			t.Run("raw", func(t *testing.T) {
 				c := c.wantFor("raw")
 				c.verify(t, raw.status, raw.header, raw.decoded)
@@ -433,7 +434,7 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 			}{{"h1", f.h1}, {"h2", f.h2}} {
 				t.Run(p.name, func(t *testing.T) {
 					c := c.wantFor(p.name)
-					r := do(t, p.srv, method, "/x")
+					r := do(t, p.srv, method, "/x", c.hdr...)
 					switch {
 					case r.err == nil:
 						c.verify(t, r.status, r.header, r.body)
@@ -452,11 +453,11 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 				return
 			}
 			t.Run("same as without the wrapper", func(t *testing.T) {
-				direct := rawDo(t, f.h1.Listener.Addr().String(), method, "/direct/x")
+				direct := rawDo(t, f.h1.Listener.Addr().String(), method, "/direct/x", c.hdr...)
 				if !bytes.Equal(raw.bytes, direct.bytes) {
 					t.Errorf("HTTP/1.1 bytes differ\nwrapped: %q\ndirect:  %q", raw.bytes, direct.bytes)
 				}
-				w2, d2 := do(t, f.h2, method, "/x"), do(t, f.h2, method, "/direct/x")
+				w2, d2 := do(t, f.h2, method, "/x", c.hdr...), do(t, f.h2, method, "/direct/x", c.hdr...)
 				f.events() // checked above
 				if w2.status != d2.status || !reflect.DeepEqual(w2.header, d2.header) || !bytes.Equal(w2.body, d2.body) ||
 					fmt.Sprint(w2.err) != fmt.Sprint(d2.err) {

@@ -16,7 +16,8 @@ import (
 
 // EarlyHints returns a 103 Early Hints interim response (RFC 8297) with
 // one Link field per link, e.g. `</style.css>; rel=preload; as=style`:
-// "<" URI-reference ">" and parameters. Serve it before the final
+// "<" URI-reference ">" and parameters, among them exactly one rel
+// (RFC 8288 §3, §3.3). Serve it before the final
 // response; the Link fields stay in the ResponseWriter's header map and
 // go out with the final response too.
 func EarlyHints(link string, more ...string) (*Response, error) {
@@ -144,8 +145,10 @@ func BadRequest() *Response { return newResponse(http.StatusBadRequest) }
 
 // Unauthorized returns a 401 Unauthorized response with one
 // WWW-Authenticate field per challenge, e.g. `Bearer realm="api"`: an
-// auth-scheme token, then a space and its parameters if it has any. At
-// least one challenge is required (§15.5.2).
+// auth-scheme token, then, if it has any, a space and either a token68 or
+// a comma-separated list of auth-params (name=token or name="quoted"),
+// each name once (§11.2, §11.6.1). At least one challenge is required
+// (§15.5.2).
 func Unauthorized(challenge string, more ...string) (*Response, error) {
 	return withChallenges(http.StatusUnauthorized, HeaderWWWAuthenticate, challenge, more)
 }

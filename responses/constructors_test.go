@@ -51,7 +51,7 @@ var ctorTests = []struct {
 		[]string{"Content-Range: bytes 2-6/10", "Content-Type: text/plain", "Content-Length: 5"}, "23456"},
 	{"PartialContent unknown length", must(responses.PartialContent(0, -1, "text/plain; charset=utf-8", []byte("a"))), 206,
 		[]string{"Content-Range: bytes 0-0/*"}, "a"},
-	{"PartialContent last byte", must(responses.PartialContent(9, 10, "", []byte("9"))), 206, []string{"Content-Range: bytes 9-9/10"}, "9"},
+	{"PartialContent last byte", must(responses.PartialContent(9, 10, "application/octet-stream", []byte("9"))), 206, []string{"Content-Range: bytes 9-9/10"}, "9"},
 	{"MultipleChoices", must(responses.MultipleChoices("/en")).WithHTML(`<a href="/en">en</a>`), 300, []string{"Location: /en"}, `<a href="/en">en</a>`},
 	{"MultipleChoices no preference", must(responses.MultipleChoices("")), 300, nil, ""},
 	{"MovedPermanently", must(responses.MovedPermanently("https://example.com/new")), 301, []string{"Location: https://example.com/new"}, ""},
@@ -67,6 +67,8 @@ var ctorTests = []struct {
 	{"Unauthorized", must(responses.Unauthorized(`Bearer realm="api"`, `Basic realm="api", charset="UTF-8"`)), 401,
 		[]string{`Www-Authenticate: Bearer realm="api"`, `Www-Authenticate: Basic realm="api", charset="UTF-8"`}, ""},
 	{"Unauthorized one", must(responses.Unauthorized("Negotiate")), 401, []string{"Www-Authenticate: Negotiate"}, ""},
+	{"Unauthorized token68 and odd parameters", must(responses.Unauthorized("Negotiate a87421+/==", `Digest realm="a, \"b\"" , qop = auth,nonce=x`)), 401,
+		[]string{"Www-Authenticate: Negotiate a87421+/==", `Www-Authenticate: Digest realm="a, \"b\"" , qop = auth,nonce=x`}, ""},
 	{"PaymentRequired", responses.PaymentRequired(), 402, nil, ""},
 	{"Forbidden", responses.Forbidden().WithText("no"), 403, nil, "no"},
 	{"NotFound", responses.NotFound(), 404, nil, ""},
@@ -437,6 +439,17 @@ func TestRefusedValues(t *testing.T) {
 		{"Unauthorized realm only", func() (*responses.Response, error) { return responses.Unauthorized("realm=x") }, "Www-Authenticate"},
 		{"Unauthorized bad", func() (*responses.Response, error) { return responses.Unauthorized("Basic", "Bearer\r\nX: y") }, "Www-Authenticate"},
 		{"Unauthorized no scheme", func() (*responses.Response, error) { return responses.Unauthorized(` realm="x"`) }, "Www-Authenticate"},
+		// What follows the scheme is token68 or auth-params
+		// (RFC 9110 §11.6.1, §11.2).
+		{"Unauthorized neither token68 nor auth-param", func() (*responses.Response, error) { return responses.Unauthorized("0 !") }, "Www-Authenticate"},
+		{"Unauthorized param without value", func() (*responses.Response, error) { return responses.Unauthorized("Basic realm=, qop=auth") }, "Www-Authenticate"},
+		{"Unauthorized param twice", func() (*responses.Response, error) {
+			return responses.Unauthorized(`Basic realm="a", REALM="b"`)
+		}, "Www-Authenticate"},
+		{"Unauthorized unterminated quote", func() (*responses.Response, error) { return responses.Unauthorized(`Basic realm="a`) }, "Www-Authenticate"},
+		{"Unauthorized empty list element", func() (*responses.Response, error) { return responses.Unauthorized("0 ,0=0") }, "Www-Authenticate"},
+		{"Unauthorized tab after the scheme", func() (*responses.Response, error) { return responses.Unauthorized("Basic \trealm=x") }, "Www-Authenticate"},
+		{"Unauthorized trailing space", func() (*responses.Response, error) { return responses.Unauthorized("Basic ") }, "Www-Authenticate"},
 		{"ProxyAuthenticationRequired empty", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("") }, "Proxy-Authenticate"},
 		{"ProxyAuthenticationRequired bad", func() (*responses.Response, error) { return responses.ProxyAuthenticationRequired("Basic\x00") }, "Proxy-Authenticate"},
 		{"MethodNotAllowed empty", func() (*responses.Response, error) { return responses.MethodNotAllowed("") }, "Allow"},
@@ -459,11 +472,25 @@ func TestRefusedValues(t *testing.T) {
 		{"PartialContent type", func() (*responses.Response, error) {
 			return responses.PartialContent(0, 10, "not a type", []byte("x"))
 		}, "Content-Type"},
+		{"PartialContent type without subtype", func() (*responses.Response, error) {
+			return responses.PartialContent(0, 10, "GET", []byte("x"))
+		}, "Content-Type"},
 		{"RangeNotSatisfiable negative", func() (*responses.Response, error) { return responses.RangeNotSatisfiable(-1) }, "Content-Range"},
 		{"UnavailableForLegalReasons bad", func() (*responses.Response, error) {
 			return responses.UnavailableForLegalReasons("https://x/ y")
 		}, "Link"},
 		{"EarlyHints bad", func() (*responses.Response, error) { return responses.EarlyHints("/style.css") }, "Link"},
+		// rel MUST be present, and MUST NOT appear twice (RFC 8288 §3.3).
+		{"EarlyHints without rel", func() (*responses.Response, error) { return responses.EarlyHints("<>") }, "Link"},
+		{"EarlyHints rel twice", func() (*responses.Response, error) {
+			return responses.EarlyHints("</a.css>; rel=preload; REL=prefetch")
+		}, "Link"},
+		{"EarlyHints parameter without value", func() (*responses.Response, error) {
+			return responses.EarlyHints("</a.css>; rel=preload; as=")
+		}, "Link"},
+		{"EarlyHints text after the link", func() (*responses.Response, error) {
+			return responses.EarlyHints("</a.css> rel=preload")
+		}, "Link"},
 		{"EarlyHints second bad", func() (*responses.Response, error) {
 			return responses.EarlyHints("</a.css>; rel=preload", "<a b>")
 		}, "Link"},
@@ -567,6 +594,21 @@ func TestRefusedWith(t *testing.T) {
 		}, "Content-Location", "Content-Location"},
 		{"WithBody type", responses.OK, func(r *responses.Response) (*responses.Response, error) {
 			return r.WithBody("not a type", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		// A token without a subtype parses with mime.ParseMediaType,
+		// and is no media-type (RFC 9110 §8.3.1).
+		{"WithBody type without subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("html", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		{"WithBody type with empty subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("text/", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		// mime.ParseMediaType takes braces in a token; tchar does not.
+		{"WithBody brace in the subtype", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("text/}", []byte("x"))
+		}, "Content-Type", "Content-Type"},
+		{"WithBody brace in a parameter", responses.OK, func(r *responses.Response) (*responses.Response, error) {
+			return r.WithBody("text/plain; a={", []byte("x"))
 		}, "Content-Type", "Content-Type"},
 		{"WithAllow empty", responses.OK, func(r *responses.Response) (*responses.Response, error) { return r.WithAllow("") }, "Allow", "Allow"},
 		{"WithAllow bad", responses.OK, func(r *responses.Response) (*responses.Response, error) { return r.WithAllow("GET", "A,B") }, "Allow", "Allow"},
@@ -804,5 +846,95 @@ func TestNoConstructorBreaksAMust(t *testing.T) {
 				t.Errorf("%s to %s: %v", tt.name, method, vs)
 			}
 		}
+	}
+}
+
+// TestEarlyHintsValidForms: links in unusual valid forms are taken as
+// they are (RFC 8288 §3): an empty URI-reference, a quoted rel, a
+// parameter without a value, white space around ";" and "=".
+func TestEarlyHintsValidForms(t *testing.T) {
+	for _, l := range []string{
+		`<>; rel="preload"`,
+		`</a.css>;rel=preload;crossorigin`,
+		`</a.css> ; rel = "preload stylesheet" ; as=style`,
+		`</a;b.css>; title="a;b, \"c\""; rel=preload`,
+	} {
+		resp, err := responses.EarlyHints(l)
+		if err != nil {
+			t.Errorf("%s: %v", l, err)
+			continue
+		}
+		if got := resp.Header().Values("Link"); len(got) != 1 || got[0] != l {
+			t.Errorf("%s: Link %q", l, got)
+		}
+	}
+}
+
+// TestWithBodyValidTypes: media types in unusual valid forms are sent as
+// given (RFC 9110 §8.3.1, §5.6.6).
+func TestWithBodyValidTypes(t *testing.T) {
+	for _, ct := range []string{
+		`text/csv; charset="utf-8"; header=present`,
+		"TEXT/PLAIN",
+		"text/plain;charset=utf-8",
+		"application/vnd.api+json",
+		"text/plain ; a=b",
+		`multipart/form-data; boundary="a b;c"`,
+	} {
+		resp, err := responses.OK().WithBody(ct, []byte("x"))
+		if err != nil {
+			t.Errorf("%s: %v", ct, err)
+			continue
+		}
+		if got := serve(resp, "GET").Header().Get("Content-Type"); got != ct {
+			t.Errorf("%s: Content-Type %q", ct, got)
+		}
+	}
+}
+
+// TestWithHeaderGrammar: WithHeader refuses what breaks the grammar of a
+// field the package knows, and request and proxy fields; it takes their
+// valid forms, a singleton replacing the value before.
+func TestWithHeaderGrammar(t *testing.T) {
+	for _, c := range [][2]string{
+		{"Age", "5s"}, {"Age", "-1"},
+		{"Expires", "0"}, {"Expires", "Sunday, 06-Nov-94 08:49:37 GMT"},
+		{"Last-Modified", "Sun, 06 Nov 2094 08:49:37 GMT"}, {"Last-Modified", "yesterday"},
+		{"Date", "Sunday, 06-Nov-94 08:49:37 GMT"},
+		{"ETag", "abc"}, {"Link", "</a>"}, {"WWW-Authenticate", "0 !"},
+		{"Vary", "Accept,,Origin"}, {"Vary", "Accept Origin"},
+		{"Cache-Control", `max-age="60"`}, {"Cache-Control", "max-age=-1"}, {"Cache-Control", "no-cache; no-store"},
+		{"Cache-Control", "immutable=1"}, {"Cache-Control", "public,"},
+		{"Content-Encoding", "gzip,,br"}, {"Content-Language", "de_CH"}, {"Accept-Ranges", ""},
+		{"Host", "example.com"}, {"Cookie", "a=b"}, {"Via", "1.1 proxy"}, {"Proxy-Status", "x"},
+	} {
+		resp := responses.OK()
+		if _, err := resp.WithHeader(c[0], c[1]); err == nil {
+			t.Errorf("%s: %q taken", c[0], c[1])
+		}
+		if _, ok := resp.Header()[http.CanonicalHeaderKey(c[0])]; ok {
+			t.Errorf("%s: %q refused, yet set", c[0], c[1])
+		}
+	}
+	for _, c := range [][2]string{
+		{"Age", "0"}, {"Expires", "Thu, 01 Jan 1970 00:00:00 GMT"}, {"Last-Modified", "Sun, 06 Nov 1994 08:49:37 GMT"},
+		{"ETag", `W/""`}, {"Link", `<>; rel="preload"`}, {"Vary", "*"}, {"Vary", "Accept, accept-encoding"},
+		{"Cache-Control", `max-age=0, must-revalidate`}, {"Cache-Control", `no-cache="Set-Cookie, X-A", private`},
+		{"Cache-Control", `ext="a, b; c", stale-while-revalidate=30, immutable`},
+		{"Content-Encoding", "gzip, x-custom"}, {"Content-Language", "de-CH, en"}, {"Accept-Ranges", "bytes"},
+		{"X-Anything", "a,,b"},
+	} {
+		resp, err := responses.OK().WithHeader(c[0], c[1])
+		if err != nil {
+			t.Errorf("%s: %q refused: %v", c[0], c[1], err)
+			continue
+		}
+		if got := resp.Header().Values(c[0]); len(got) != 1 || got[0] != c[1] {
+			t.Errorf("%s: %q", c[0], got)
+		}
+	}
+	resp := must(must(responses.OK().WithHeader("ETag", `"a"`)).WithHeader("Etag", `"b"`))
+	if got := resp.Header().Values("Etag"); len(got) != 1 || got[0] != `"b"` {
+		t.Errorf("ETag set twice: %q, want the second alone", got)
 	}
 }

@@ -140,17 +140,175 @@ func ValidFieldValue(s string) bool {
 }
 
 // validChallenge reports whether c can be sent as one challenge of
-// WWW-Authenticate or Proxy-Authenticate (RFC 9110 §11.6.1): an
-// auth-scheme token, optionally followed by a space and its parameters,
-// in a valid field value.
+// WWW-Authenticate or Proxy-Authenticate (RFC 9110 §11.6.1), in a valid
+// field value:
+//
+//	challenge  = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
+//	auth-param = token BWS "=" BWS ( token / quoted-string )
+//
+// each parameter name at most once (§11.2), no list element empty.
 func validChallenge(c string) bool {
-	scheme, _, _ := strings.Cut(c, " ")
-	return ValidToken(scheme) && ValidFieldValue(c)
+	if !ValidFieldValue(c) {
+		return false
+	}
+	scheme, rest, found := strings.Cut(c, " ")
+	if !ValidToken(scheme) {
+		return false
+	}
+	if !found {
+		return true
+	}
+	rest = strings.TrimLeft(rest, " ") // 1*SP, not OWS
+	if rest == "" || rest[0] == '\t' {
+		return false
+	}
+	if isToken68(rest) {
+		return true
+	}
+	var names []string
+	for rest != "" {
+		var e string
+		e, rest = nextParam(rest)
+		if e == "" {
+			return false // a sender MUST NOT generate empty list elements (§5.6.1.1)
+		}
+		name, value, ok := strings.Cut(e, "=")
+		name, value = strings.TrimRight(name, " \t"), strings.TrimLeft(value, " \t")
+		if !ok || !ValidToken(name) || !(ValidToken(value) || isQuotedString(value)) {
+			return false
+		}
+		for _, seen := range names {
+			if strings.EqualFold(seen, name) {
+				return false
+			}
+		}
+		names = append(names, name)
+	}
+	return len(names) != 0
 }
 
-// validLink reports whether l is a Link field value of one link (RFC 8288
-// §3): "<" URI-Reference ">" followed by nothing or by parameters, each
-// introduced by ";".
+// validMediaType reports whether s is a media-type (RFC 9110 §8.3.1,
+// §5.6.6):
+//
+//	media-type = type "/" subtype parameters
+//	parameters = *( OWS ";" OWS [ parameter ] )
+//	parameter  = parameter-name "=" parameter-value
+//	parameter-value = ( token / quoted-string )
+func validMediaType(s string) bool {
+	typ, rest, ok := strings.Cut(s, "/")
+	if !ok || !ValidToken(typ) {
+		return false
+	}
+	i := 0
+	for i < len(rest) && isTchar(rest[i]) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for rest = rest[i:]; ; {
+		rest = strings.TrimLeft(rest, " \t")
+		if rest == "" {
+			return true
+		}
+		if rest[0] != ';' {
+			return false
+		}
+		rest = strings.TrimLeft(rest[1:], " \t")
+		if rest == "" || rest[0] == ';' {
+			continue // an empty parameter
+		}
+		j := 0
+		for j < len(rest) && isTchar(rest[j]) {
+			j++
+		}
+		if j == 0 || j == len(rest) || rest[j] != '=' {
+			return false
+		}
+		rest = rest[j+1:]
+		if rest != "" && rest[0] == '"' {
+			k := quotedEnd(rest)
+			if k < 0 {
+				return false
+			}
+			rest = rest[k:]
+			continue
+		}
+		k := 0
+		for k < len(rest) && isTchar(rest[k]) {
+			k++
+		}
+		if k == 0 {
+			return false
+		}
+		rest = rest[k:]
+	}
+}
+
+// nextParam returns the first element of the #auth-param list s, without
+// surrounding white space, and the rest after its comma; commas inside a
+// quoted-string do not split.
+func nextParam(s string) (elem, rest string) {
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case quoted && c == '\\':
+			i++
+		case c == '"':
+			quoted = !quoted
+		case !quoted && c == ',':
+			return strings.Trim(s[:i], " \t"), s[i+1:]
+		}
+	}
+	return strings.Trim(s, " \t"), ""
+}
+
+// isQuotedString reports whether s is one quoted-string (RFC 9110
+// §5.6.4).
+func isQuotedString(s string) bool {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return false
+	}
+	for i := 1; i < len(s)-1; i++ {
+		switch c := s[i]; {
+		case c == '\\':
+			i++
+			if i == len(s)-1 {
+				return false // the closing quote is escaped
+			}
+		case c == '"':
+			return false
+		}
+	}
+	return true
+}
+
+// isToken68 reports whether s is a token68 (RFC 9110 §11.2):
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func isToken68(s string) bool {
+	i := 0
+	for i < len(s) && (isAlnum(s[i]) || strings.IndexByte("-._~+/", s[i]) >= 0) {
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(s) && s[i] == '=' {
+		i++
+	}
+	return i == len(s)
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// validLink reports whether l is a Link field value of one link
+// (RFC 8288 §3) whose rel parameter appears exactly once (§3.3: it MUST
+// be present and MUST NOT appear more than once):
+//
+//	link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param )
+//	link-param = token BWS [ "=" BWS ( token / quoted-string ) ]
 func validLink(l string) bool {
 	if !ValidFieldValue(l) || !strings.HasPrefix(l, "<") {
 		return false
@@ -159,8 +317,66 @@ func validLink(l string) bool {
 	if end < 0 || !ValidLocation(l[1:end]) {
 		return false
 	}
-	rest := trimOWS(l[end+1:])
-	return rest == "" || rest[0] == ';'
+	rels := 0
+	for rest := l[end+1:]; ; {
+		rest = strings.TrimLeft(rest, " \t")
+		if rest == "" {
+			return rels == 1
+		}
+		if rest[0] != ';' {
+			return false
+		}
+		rest = strings.TrimLeft(rest[1:], " \t")
+		i := 0
+		for i < len(rest) && isTchar(rest[i]) {
+			i++
+		}
+		name := rest[:i]
+		if name == "" {
+			return false
+		}
+		if strings.EqualFold(name, "rel") {
+			rels++
+		}
+		rest = strings.TrimLeft(rest[i:], " \t")
+		if rest == "" || rest[0] != '=' {
+			continue
+		}
+		rest = strings.TrimLeft(rest[1:], " \t")
+		switch {
+		case rest == "":
+			return false
+		case rest[0] == '"':
+			j := quotedEnd(rest)
+			if j < 0 {
+				return false
+			}
+			rest = rest[j:]
+		default:
+			j := 0
+			for j < len(rest) && isTchar(rest[j]) {
+				j++
+			}
+			if j == 0 {
+				return false
+			}
+			rest = rest[j:]
+		}
+	}
+}
+
+// quotedEnd returns the length of the quoted-string at the start of s,
+// or -1 when it is not terminated.
+func quotedEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return -1
 }
 
 // contentRange formats a Content-Range value for a satisfied byte range:

@@ -138,7 +138,14 @@ var managedFields = map[string]string{
 // WithHeader adds value to the field name, like http.Header.Add, and
 // returns the Response. The name must be a token and the value a valid
 // field value (no control characters, no surrounding white space); a
-// Date must be an HTTP-date, and replaces any Date already set.
+// Date must be an IMF-fixdate, and replaces any Date already set.
+// Fields with a grammar the package knows are checked against it (Age,
+// Expires, Last-Modified, ETag, Link, WWW-Authenticate,
+// Proxy-Authenticate, Vary, Cache-Control, Accept-Ranges,
+// Content-Encoding, Content-Language; see checkedFields), the singletons
+// among them replacing any value already set; request fields and the
+// fields proxies and caches add about themselves (Via, Proxy-Status,
+// Cache-Status) are refused.
 //
 // The fields whose syntax the package checks elsewhere are refused, with
 // the way to set them: Content-Type, Content-Length and Transfer-Encoding
@@ -155,12 +162,24 @@ func (resp *Response) WithHeader(name, value string) (*Response, error) {
 	if !ValidFieldValue(value) {
 		return nil, fieldError(name, value, "not a valid field value")
 	}
+	if why, ok := refusedFields[name]; ok {
+		return nil, fieldError(name, value, why)
+	}
 	if name == HeaderDate {
-		if !ValidHTTPDate(value) {
-			return nil, fieldError(name, value, "not an HTTP-date")
+		if !IsIMFFixdate(value) {
+			return nil, fieldError(name, value, "not an IMF-fixdate (RFC 9110 §5.6.7)")
 		}
 		resp.header.Set(name, value)
 		return resp, nil
+	}
+	if c, ok := checkedFields[name]; ok {
+		if !c.valid(value) {
+			return nil, fieldError(name, value, c.what)
+		}
+		if c.singleton {
+			resp.header.Set(name, value)
+			return resp, nil
+		}
 	}
 	resp.header.Add(name, value)
 	return resp, nil
@@ -191,8 +210,9 @@ func (resp *Response) mustAcceptContent(what string) {
 
 // WithBody sets the content and its media type. An empty contentType
 // sends the content without a Content-Type (and keeps net/http from
-// sniffing one); any other must parse as a media type, or WithBody
-// returns an error and changes nothing.
+// sniffing one); any other must parse as a media type, type "/" subtype
+// with parameters (RFC 9110 §8.3.1), or WithBody returns an error and
+// changes nothing.
 //
 // Content on a status that cannot carry any (1xx, 204, 205, 304; see
 // ContentAllowed), or on a 206, whose content PartialContent set, is a
@@ -211,8 +231,11 @@ func checkContentType(contentType string) error {
 	if contentType == "" {
 		return nil
 	}
-	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) {
-		return fieldError("Content-Type", contentType, "not a media type")
+	// mime.ParseMediaType also takes a type without a subtype ("html"),
+	// the form of a Content-Disposition, and tokens with characters that
+	// RFC 9110's tchar excludes ("{"): the grammar is checked as well.
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) || !validMediaType(contentType) {
+		return fieldError("Content-Type", contentType, "not a media type (type/subtype)")
 	}
 	return nil
 }
