@@ -365,6 +365,9 @@ func (r Rule) String() string { return r.ID() }
 // status or the content.
 func (r Rule) Field() string {
 	def := r.def()
+	if def.Field != "" {
+		return def.Field
+	}
 	if def.Requires != "" {
 		return def.Requires
 	}

@@ -42,6 +42,12 @@ type rule struct {
 	// asks for the field at exactly the rule's Level, less Except. Such a
 	// rule's default Detect is "no non-empty value of the field".
 	Requires string
+	// Field names the header field the rule is about, for the documents
+	// and findings that quote it, where neither Requires nor a single
+	// Trigger says so (a field that must be present but is not
+	// catalogue-driven).
+	Field string
+
 	// Except lists statuses the catalogue asks Requires of that the rule
 	// leaves alone, each with the reason (shown in the documentation).
 	Except map[int]string

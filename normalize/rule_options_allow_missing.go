@@ -18,6 +18,7 @@ var RuleOptionsAllowMissing = register(&rule{
 	Level:    responses.Should,
 	Summary:  "no Allow on a 2xx to OPTIONS (not a CORS preflight)",
 	Fix:      "adds the configured methods",
+	Field:    responses.HeaderAllow,
 	Statuses: "2xx",
 	Methods:  http.MethodOptions,
 	When:     func(r *response) bool { return !corsPreflight(r.Request) },
