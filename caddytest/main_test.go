@@ -53,6 +53,25 @@
 //     NORMALIZE_LOAD_SUMMARY=<file> for its one-line summary).
 //   - security_test.go: header injection from the request, echoes in
 //     generated bodies, admin routes on the site port, bad values at load.
+//   - reload_test.go: a load returns once the old config's listeners are
+//     closed (the first request after a reload never reaches them).
+//   - rules_a_test.go, rules_rulesb_test.go, rules_c_test.go: the field
+//     rules (dates, ETag through encode, Cache-Control; Content-Type,
+//     repeated fields, Vary, ranges; the report-only syntax rules).
+//   - protocol_rules_test.go, perroute_test.go: rules right per protocol
+//     and per route (two normalize blocks under matchers).
+//   - learn_test.go: the learned Allow; sites_test.go: counts and report
+//     per server.
+//   - errors_*_test.go: generated responses (upstream failures,
+//     replace_errors, error_page, what handle_errors gets, trailers and
+//     bodies of a replaced response, the pages in headless Chromium).
+//   - maintenance_test.go, maintenance_readme_test.go, fleet_test.go:
+//     maintenance mode, the README's curl lines, a fleet of Caddy
+//     processes sharing storage.
+//   - audit_test.go: caddy normalize audit and caddy normalize proxy, run
+//     as a built binary.
+//   - browser_test.go: the maintenance page in headless Chromium (fails,
+//     never skips, without Chromium).
 //   - demo_test.go: Caddyfile.example, as shipped, in a Caddy built from
 //     ./cmd/caddy (ports 8080, 8081 and admin 2019), against every row of
 //     the README's before/after table, read from README.md.
