@@ -69,34 +69,38 @@ func candidates(r *response) ruleSet {
 	}
 	s := byStatus[slot].and(byMethod[methodIndex(r.Method)]).and(byProto[bits.TrailingZeros8(uint8(r.Proto))&3])
 	if t := s.and(triggered); !t.empty() {
-		s = s.andNot(triggered).or(t.and(triggeredBy(r.Header, statusTriggers[slot])))
+		by, multi := triggeredBy(r.Header, statusTriggers[slot])
+		s = s.andNot(triggered).or(t.and(by))
+		r.multiLine = multi
 	}
 	return s
 }
 
-// triggeredBy returns the rules of triggers whose field h has: a lookup
-// per trigger field, or, when there are many more trigger fields than
-// fields in h, a look at each field of h (iterating a map costs a few
-// lookups per field).
-func triggeredBy(h http.Header, triggers []trigger) ruleSet {
-	var t ruleSet
+// triggeredBy returns the rules of triggers whose field h has, and
+// whether one of those fields is on more than one line: a lookup per
+// trigger field, or, when there are many more trigger fields than fields
+// in h, a look at each field of h (iterating a map costs a few lookups
+// per field).
+func triggeredBy(h http.Header, triggers []trigger) (t ruleSet, multiLine bool) {
 	if 4*len(h) < len(triggers) {
-		for k := range h {
+		for k, v := range h {
 			for i := range triggers {
 				if triggers[i].field == k {
 					t = t.or(triggers[i].rules)
+					multiLine = multiLine || len(v) > 1
 					break
 				}
 			}
 		}
-		return t
+		return t, multiLine
 	}
 	for i := range triggers {
-		if _, ok := h[triggers[i].field]; ok {
+		if v, ok := h[triggers[i].field]; ok {
 			t = t.or(triggers[i].rules)
+			multiLine = multiLine || len(v) > 1
 		}
 	}
-	return t
+	return t, multiLine
 }
 
 // detect returns the rules of cand that r breaks, and the rule that

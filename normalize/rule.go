@@ -113,6 +113,11 @@ type response struct {
 	Proto Protocol
 	// HasContent is set, in Check only, when content follows the header.
 	HasContent bool
+	// multiLine is set by the engine's dispatch when a field that
+	// triggers one of the response's rules is on more than one line: the
+	// response's one look at its fields, shared with the rules about
+	// repeated fields.
+	multiLine bool
 	// ContentKnown is set in Check, where HasContent says whether
 	// content follows; a writer does not know it when the header goes.
 	ContentKnown bool

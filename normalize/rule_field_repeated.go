@@ -19,6 +19,11 @@ var RuleFieldRepeated = register(&rule{
 	Fix:      "keeps one of identical copies; differing ones are only reported",
 	Triggers: singletonFields,
 	Detect: func(r *response) bool {
+		// The dispatch has looked at the fields once: with none of
+		// its triggers on two lines, nothing is repeated.
+		if !r.multiLine {
+			return false
+		}
 		for _, k := range singletonFields {
 			if len(r.Header[k]) > 1 {
 				return true
