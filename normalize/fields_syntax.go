@@ -71,31 +71,9 @@ func cutToken(s string) (tok, rest string) {
 	return s[:i], s[i:]
 }
 
-// cutQuoted returns the quoted-string at the start of s, quotes included,
-// and the rest; ok is false when s does not start with a well-formed one.
-func cutQuoted(s string) (q, rest string, ok bool) {
-	if s == "" || s[0] != '"' {
-		return "", s, false
-	}
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"':
-			return s[:i+1], s[i+1:], true
-		case c == '\\':
-			i++
-			if i == len(s) || !isQuotedPairChar(s[i]) {
-				return "", s, false
-			}
-		case !isQdtext(c):
-			return "", s, false
-		}
-	}
-	return "", s, false
-}
-
-func isQdtext(c byte) bool {
-	return c == '\t' || c == ' ' || c == 0x21 || (0x23 <= c && c <= 0x5b) || (0x5d <= c && c <= 0x7e) || c >= 0x80
-}
+// cutQuoted returns the quoted-string at the start of s; see
+// responses.CutQuotedString.
+func cutQuoted(s string) (q, rest string, ok bool) { return responses.CutQuotedString(s) }
 
 func isQuotedPairChar(c byte) bool { return c == '\t' || (0x20 <= c && c != 0x7f) }
 
@@ -165,17 +143,6 @@ func validParameters(s string) bool {
 	}
 }
 
-// validMediaType reports whether s is a media-type: type "/" subtype
-// parameters (RFC 9110 §8.3.1).
-func validMediaType(s string) bool {
-	typ, rest := cutToken(s)
-	if typ == "" || rest == "" || rest[0] != '/' {
-		return false
-	}
-	sub, rest := cutToken(rest[1:])
-	return sub != "" && validParameters(rest)
-}
-
 // nextListElement returns the first element of the #list s, without
 // surrounding white space (possibly empty), and the rest after its comma.
 // Commas inside quoted-strings, comments and <...> do not split;
@@ -228,27 +195,6 @@ func validList(vs []string, atLeastOne bool, valid func(string) bool) bool {
 
 // validVaryElement: "*" or a field-name (a token), RFC 9110 §12.5.5.
 func validVaryElement(e string) bool { return e == "*" || isToken(e) }
-
-// isToken68 reports whether s is a token68: 1*( ALPHA / DIGIT / "-" / "."
-// / "_" / "~" / "+" / "/" ) *"=" (RFC 9110 §11.2).
-func isToken68(s string) bool {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
-			break
-		}
-		i++
-	}
-	if i == 0 {
-		return false
-	}
-	for i < len(s) && s[i] == '=' {
-		i++
-	}
-	return i == len(s)
-}
 
 // maxAuthParams bounds the auth-params of one challenge whose names are
 // compared for repeats; a challenge with more is judged on its syntax
@@ -324,7 +270,7 @@ func validChallenges(vs []string) bool {
 				return false
 			}
 			body := strings.TrimLeft(after, " ")
-			if isToken68(body) {
+			if responses.ValidToken68(body) {
 				continue
 			}
 			if !param(body) {
@@ -334,46 +280,6 @@ func validChallenges(vs []string) bool {
 		}
 	}
 	return true
-}
-
-// validLinkValue reports whether e is a link-value (RFC 8288 §3) whose
-// rel parameter appears exactly once (§3.3):
-//
-//	link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param )
-//	link-param = token BWS [ "=" BWS ( token / quoted-string ) ]
-func validLinkValue(e string) bool {
-	if e == "" || e[0] != '<' {
-		return false
-	}
-	end := strings.IndexByte(e, '>')
-	if end < 0 || !responses.ValidLocation(e[1:end]) {
-		return false
-	}
-	rels := 0
-	s := e[end+1:]
-	for {
-		s = skipOWS(s)
-		if s == "" {
-			return rels == 1
-		}
-		if s[0] != ';' {
-			return false
-		}
-		var name string
-		name, s = cutToken(skipOWS(s[1:]))
-		if name == "" {
-			return false
-		}
-		if strings.EqualFold(name, "rel") {
-			rels++
-		}
-		if a := skipOWS(s); a != "" && a[0] == '=' {
-			var ok bool
-			if _, s, ok = cutValue(skipOWS(a[1:])); !ok {
-				return false
-			}
-		}
-	}
 }
 
 // isCookieOctet: %x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E
@@ -468,7 +374,7 @@ func checkSetCookie(v string) (name string, res cookieSyntax) {
 			}
 		case strings.EqualFold(an, "Max-Age") && hasVal:
 			bit = 2
-			if val != "0" && (val == "" || val[0] < '1' || val[0] > '9' || !onlyDigits(val)) {
+			if val != "0" && (val == "" || val[0] < '1' || val[0] > '9' || !responses.ValidDigits(val)) {
 				res |= cookieInvalid
 			}
 		case strings.EqualFold(an, "Domain") && hasVal:
@@ -494,15 +400,6 @@ func checkSetCookie(v string) (name string, res cookieSyntax) {
 		}
 	}
 	return name, res
-}
-
-func onlyDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // isIMFFixdate reports whether s is an HTTP-date in its preferred form,

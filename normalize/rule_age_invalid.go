@@ -26,7 +26,7 @@ var RuleAgeInvalid = register(&rule{
 		if len(v) == 0 || len(v) > 1 && !repeatedSame(v) {
 			return false
 		}
-		return !isDeltaSeconds(v[0])
+		return !responses.ValidDigits(v[0])
 	},
 	Repair: func(r *response, _ *values) bool {
 		if s, ok := roundUpSeconds(r.Header["Age"][0]); ok {
@@ -38,24 +38,11 @@ var RuleAgeInvalid = register(&rule{
 	},
 })
 
-// isDeltaSeconds reports whether s is delta-seconds, 1*DIGIT.
-func isDeltaSeconds(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
 // roundUpSeconds turns a non-negative decimal number of seconds
 // ("12.3") into delta-seconds, rounded up ("13").
 func roundUpSeconds(s string) (string, bool) {
 	whole, frac, ok := strings.Cut(strings.TrimSpace(s), ".")
-	if !ok || !isDeltaSeconds(whole) || !isDeltaSeconds(frac) {
+	if !ok || !responses.ValidDigits(whole) || !responses.ValidDigits(frac) {
 		return "", false
 	}
 	n, err := strconv.ParseUint(whole, 10, 63)

@@ -84,5 +84,5 @@ func ccConflict(vs []string) bool {
 
 // positive reports whether s is delta-seconds other than zero.
 func positive(s string) bool {
-	return onlyDigits(s) && strings.TrimLeft(s, "0") != ""
+	return responses.ValidDigits(s) && strings.TrimLeft(s, "0") != ""
 }

@@ -27,7 +27,7 @@ var RuleCacheControlExtensionInvalid = register(&rule{
 			case strings.EqualFold(d.name, "immutable"):
 				bad = d.hasValue
 			case strings.EqualFold(d.name, "stale-while-revalidate"), strings.EqualFold(d.name, "stale-if-error"):
-				bad = d.quoted || !onlyDigits(d.value)
+				bad = d.quoted || !responses.ValidDigits(d.value)
 			}
 			return !bad
 		})

@@ -15,7 +15,7 @@ var RuleContentTypeInvalid = register(&rule{
 	Triggers: []string{"Content-Type"},
 	Detect: func(r *response) bool {
 		for _, v := range r.Header["Content-Type"] {
-			if !validMediaType(v) {
+			if !responses.ValidMediaType(v) {
 				return true
 			}
 		}

@@ -14,6 +14,6 @@ var RuleLinkInvalid = register(&rule{
 	Summary:  "Link is not a list of link-values with one rel each",
 	Triggers: []string{responses.HeaderLink},
 	Detect: func(r *response) bool {
-		return !validList(r.Header[responses.HeaderLink], false, validLinkValue)
+		return !validList(r.Header[responses.HeaderLink], false, responses.ValidLinkValue)
 	},
 })

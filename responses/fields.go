@@ -41,7 +41,7 @@ func ParseRetryAfter(value string, now time.Time) (at time.Time, delay time.Dura
 	if value == "" {
 		return time.Time{}, 0, ErrRetryAfter
 	}
-	if isDigits(value) {
+	if ValidDigits(value) {
 		secs, err := strconv.ParseInt(value, 10, 64)
 		if err != nil || secs > maxRetrySeconds {
 			// Overflowing delay-seconds is syntactically valid; cap it.
@@ -69,22 +69,10 @@ func ValidRetryAfter(value string) bool {
 	if value == "" {
 		return false
 	}
-	if isDigits(value) {
+	if ValidDigits(value) {
 		return true
 	}
 	return ValidHTTPDate(value)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // ValidHTTPDate reports whether value is an HTTP-date (RFC 9110 §5.6.7):
@@ -102,28 +90,6 @@ func ValidHTTPDate(value string) bool {
 // FormatAllow formats methods as an Allow field value: "GET, HEAD".
 func FormatAllow(methods ...string) string {
 	return strings.Join(methods, ", ")
-}
-
-// ValidToken reports whether s is a token (RFC 9110 §5.6.2), the syntax of
-// method names and of auth schemes.
-func ValidToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 // ValidFieldValue reports whether s may be sent as a header field value:
@@ -162,7 +128,7 @@ func validChallenge(c string) bool {
 	if rest == "" || rest[0] == '\t' {
 		return false
 	}
-	if isToken68(rest) {
+	if ValidToken68(rest) {
 		return true
 	}
 	var names []string
@@ -174,7 +140,7 @@ func validChallenge(c string) bool {
 		}
 		name, value, ok := strings.Cut(e, "=")
 		name, value = strings.TrimRight(name, " \t"), strings.TrimLeft(value, " \t")
-		if !ok || !ValidToken(name) || !(ValidToken(value) || isQuotedString(value)) {
+		if !ok || !ValidToken(name) || !(ValidToken(value) || ValidQuotedString(value)) {
 			return false
 		}
 		for _, seen := range names {
@@ -185,64 +151,6 @@ func validChallenge(c string) bool {
 		names = append(names, name)
 	}
 	return len(names) != 0
-}
-
-// validMediaType reports whether s is a media-type (RFC 9110 §8.3.1,
-// §5.6.6):
-//
-//	media-type = type "/" subtype parameters
-//	parameters = *( OWS ";" OWS [ parameter ] )
-//	parameter  = parameter-name "=" parameter-value
-//	parameter-value = ( token / quoted-string )
-func validMediaType(s string) bool {
-	typ, rest, ok := strings.Cut(s, "/")
-	if !ok || !ValidToken(typ) {
-		return false
-	}
-	i := 0
-	for i < len(rest) && isTchar(rest[i]) {
-		i++
-	}
-	if i == 0 {
-		return false
-	}
-	for rest = rest[i:]; ; {
-		rest = strings.TrimLeft(rest, " \t")
-		if rest == "" {
-			return true
-		}
-		if rest[0] != ';' {
-			return false
-		}
-		rest = strings.TrimLeft(rest[1:], " \t")
-		if rest == "" || rest[0] == ';' {
-			continue // an empty parameter
-		}
-		j := 0
-		for j < len(rest) && isTchar(rest[j]) {
-			j++
-		}
-		if j == 0 || j == len(rest) || rest[j] != '=' {
-			return false
-		}
-		rest = rest[j+1:]
-		if rest != "" && rest[0] == '"' {
-			k := quotedEnd(rest)
-			if k < 0 {
-				return false
-			}
-			rest = rest[k:]
-			continue
-		}
-		k := 0
-		for k < len(rest) && isTchar(rest[k]) {
-			k++
-		}
-		if k == 0 {
-			return false
-		}
-		rest = rest[k:]
-	}
 }
 
 // nextParam returns the first element of the #auth-param list s, without
@@ -263,121 +171,9 @@ func nextParam(s string) (elem, rest string) {
 	return strings.Trim(s, " \t"), ""
 }
 
-// isQuotedString reports whether s is one quoted-string (RFC 9110
-// §5.6.4).
-func isQuotedString(s string) bool {
-	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return false
-	}
-	for i := 1; i < len(s)-1; i++ {
-		switch c := s[i]; {
-		case c == '\\':
-			i++
-			if i == len(s)-1 {
-				return false // the closing quote is escaped
-			}
-		case c == '"':
-			return false
-		}
-	}
-	return true
-}
-
-// isToken68 reports whether s is a token68 (RFC 9110 §11.2):
-// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
-func isToken68(s string) bool {
-	i := 0
-	for i < len(s) && (isAlnum(s[i]) || strings.IndexByte("-._~+/", s[i]) >= 0) {
-		i++
-	}
-	if i == 0 {
-		return false
-	}
-	for i < len(s) && s[i] == '=' {
-		i++
-	}
-	return i == len(s)
-}
-
-func isAlnum(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
-}
-
-// validLink reports whether l is a Link field value of one link
-// (RFC 8288 §3) whose rel parameter appears exactly once (§3.3: it MUST
-// be present and MUST NOT appear more than once):
-//
-//	link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param )
-//	link-param = token BWS [ "=" BWS ( token / quoted-string ) ]
-func validLink(l string) bool {
-	if !ValidFieldValue(l) || !strings.HasPrefix(l, "<") {
-		return false
-	}
-	end := strings.IndexByte(l, '>')
-	if end < 0 || !ValidLocation(l[1:end]) {
-		return false
-	}
-	rels := 0
-	for rest := l[end+1:]; ; {
-		rest = strings.TrimLeft(rest, " \t")
-		if rest == "" {
-			return rels == 1
-		}
-		if rest[0] != ';' {
-			return false
-		}
-		rest = strings.TrimLeft(rest[1:], " \t")
-		i := 0
-		for i < len(rest) && isTchar(rest[i]) {
-			i++
-		}
-		name := rest[:i]
-		if name == "" {
-			return false
-		}
-		if strings.EqualFold(name, "rel") {
-			rels++
-		}
-		rest = strings.TrimLeft(rest[i:], " \t")
-		if rest == "" || rest[0] != '=' {
-			continue
-		}
-		rest = strings.TrimLeft(rest[1:], " \t")
-		switch {
-		case rest == "":
-			return false
-		case rest[0] == '"':
-			j := quotedEnd(rest)
-			if j < 0 {
-				return false
-			}
-			rest = rest[j:]
-		default:
-			j := 0
-			for j < len(rest) && isTchar(rest[j]) {
-				j++
-			}
-			if j == 0 {
-				return false
-			}
-			rest = rest[j:]
-		}
-	}
-}
-
-// quotedEnd returns the length of the quoted-string at the start of s,
-// or -1 when it is not terminated.
-func quotedEnd(s string) int {
-	for i := 1; i < len(s); i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return -1
-}
+// validLink reports whether l is a Link field value of one link-value
+// with one rel (see ValidLinkValue), in a valid field value.
+func validLink(l string) bool { return ValidFieldValue(l) && ValidLinkValue(l) }
 
 // contentRange formats a Content-Range value for a satisfied byte range:
 // "bytes 0-499/1234". A negative total stands for an unknown length: "*".

@@ -234,7 +234,7 @@ func checkContentType(contentType string) error {
 	// mime.ParseMediaType also takes a type without a subtype ("html"),
 	// the form of a Content-Disposition, and tokens with characters that
 	// RFC 9110's tchar excludes ("{"): the grammar is checked as well.
-	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) || !validMediaType(contentType) {
+	if _, _, err := mime.ParseMediaType(contentType); err != nil || !ValidFieldValue(contentType) || !ValidMediaType(contentType) {
 		return fieldError("Content-Type", contentType, "not a media type (type/subtype)")
 	}
 	return nil

@@ -18,7 +18,7 @@ type fieldCheck struct {
 // checkedFields are the fields WithHeader checks against their grammar,
 // each a requirement a sender MUST meet.
 var checkedFields = map[string]fieldCheck{
-	"Age":                   {isDigits, "not delta-seconds (RFC 9111 §5.1)", true},
+	"Age":                   {ValidDigits, "not delta-seconds (RFC 9111 §5.1)", true},
 	HeaderExpires:           {IsIMFFixdate, "not an IMF-fixdate (RFC 9111 §5.3, RFC 9110 §5.6.7)", true},
 	HeaderLastModified:      {pastIMFFixdate, "not an IMF-fixdate in the past (RFC 9110 §8.8.2, §5.6.7)", true},
 	HeaderETag:              {ValidETag, "not an entity-tag (RFC 9110 §8.8.3)", true},
@@ -121,13 +121,13 @@ func validCacheControl(s string) bool {
 		if !ValidToken(name) {
 			return false
 		}
-		quoted := hasValue && isQuotedString(value)
+		quoted := hasValue && ValidQuotedString(value)
 		if hasValue && !quoted && !ValidToken(value) {
 			return false
 		}
 		switch strings.ToLower(name) {
 		case "max-age", "s-maxage", "stale-while-revalidate", "stale-if-error":
-			return hasValue && !quoted && isDigits(value)
+			return hasValue && !quoted && ValidDigits(value)
 		case "immutable":
 			return !hasValue
 		}

@@ -1,0 +1,225 @@
+package responses
+
+import "strings"
+
+// Field syntax validators: the grammars of RFC 9110 §5.6 and of the
+// fields built on them, each checked in one pass over the value, without
+// allocating. The constructors, WithHeader and the normalize rules all use
+// these, so each grammar is written once.
+//
+//	OWS            = *( SP / HTAB )
+//	token          = 1*tchar
+//	quoted-string  = DQUOTE *( qdtext / quoted-pair ) DQUOTE
+//	qdtext         = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+//	quoted-pair    = "\" ( HTAB / SP / VCHAR / obs-text )
+//	parameters     = *( OWS ";" OWS [ parameter ] )
+//	parameter      = parameter-name "=" parameter-value
+//	parameter-value = ( token / quoted-string )
+
+// ValidToken reports whether s is a token (RFC 9110 §5.6.2), the syntax of
+// method names, field names and auth schemes.
+func ValidToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isTchar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidDigits reports whether s is 1*DIGIT, the syntax of delay-seconds
+// (RFC 9110 §10.2.3) and delta-seconds (RFC 9111 §1.2.2).
+func ValidDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidToken68 reports whether s is a token68 (RFC 9110 §11.2):
+// 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+func ValidToken68(s string) bool {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if !(isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/') {
+			break
+		}
+		i++
+	}
+	if i == 0 {
+		return false
+	}
+	for i < len(s) && s[i] == '=' {
+		i++
+	}
+	return i == len(s)
+}
+
+// ValidQuotedString reports whether s is exactly one quoted-string
+// (RFC 9110 §5.6.4), its octets checked against qdtext and quoted-pair.
+func ValidQuotedString(s string) bool {
+	_, rest, ok := CutQuotedString(s)
+	return ok && rest == ""
+}
+
+// CutQuotedString returns the quoted-string at the start of s
+// (RFC 9110 §5.6.4), quotes included, and the rest; ok is false when s
+// does not start with a well-formed one.
+func CutQuotedString(s string) (q, rest string, ok bool) {
+	if s == "" || s[0] != '"' {
+		return "", s, false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"':
+			return s[:i+1], s[i+1:], true
+		case c == '\\':
+			i++
+			if i == len(s) || !isQuotedPairChar(s[i]) {
+				return "", s, false
+			}
+		case !isQdtext(c):
+			return "", s, false
+		}
+	}
+	return "", s, false
+}
+
+// ValidMediaType reports whether s is a media-type (RFC 9110 §8.3.1):
+// type "/" subtype parameters (§5.6.6). Empty parameters are accepted, as
+// the grammar allows.
+func ValidMediaType(s string) bool {
+	typ, rest := cutToken(s)
+	if typ == "" || rest == "" || rest[0] != '/' {
+		return false
+	}
+	sub, rest := cutToken(rest[1:])
+	if sub == "" {
+		return false
+	}
+	for {
+		rest = skipOWS(rest)
+		if rest == "" {
+			return true
+		}
+		if rest[0] != ';' {
+			return false
+		}
+		rest = skipOWS(rest[1:])
+		if rest == "" || rest[0] == ';' {
+			continue // an empty parameter
+		}
+		var name string
+		name, rest = cutToken(rest)
+		if name == "" || rest == "" || rest[0] != '=' {
+			return false
+		}
+		var ok bool
+		if _, rest, ok = cutTokenOrQuoted(rest[1:]); !ok {
+			return false
+		}
+	}
+}
+
+// ValidLinkValue reports whether e is one link-value (RFC 8288 §3) whose
+// rel parameter appears exactly once (§3.3: it MUST be present and MUST
+// NOT appear more than once):
+//
+//	link-value = "<" URI-Reference ">" *( OWS ";" OWS link-param )
+//	link-param = token BWS [ "=" BWS ( token / quoted-string ) ]
+//
+// The URI-Reference is checked as ValidLocation checks it.
+func ValidLinkValue(e string) bool {
+	if e == "" || e[0] != '<' {
+		return false
+	}
+	end := strings.IndexByte(e, '>')
+	if end < 0 || !ValidLocation(e[1:end]) {
+		return false
+	}
+	rels := 0
+	s := e[end+1:]
+	for {
+		s = skipOWS(s)
+		if s == "" {
+			return rels == 1
+		}
+		if s[0] != ';' {
+			return false
+		}
+		var name string
+		name, s = cutToken(skipOWS(s[1:]))
+		if name == "" {
+			return false
+		}
+		if strings.EqualFold(name, "rel") {
+			rels++
+		}
+		if a := skipOWS(s); a != "" && a[0] == '=' {
+			var ok bool
+			if _, s, ok = cutTokenOrQuoted(skipOWS(a[1:])); !ok {
+				return false
+			}
+		}
+	}
+}
+
+// isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
+func isTchar(c byte) bool {
+	if isAlnum(c) {
+		return true
+	}
+	switch c {
+	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
+		return true
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+func isQdtext(c byte) bool {
+	return c == '\t' || c == ' ' || c == 0x21 || (0x23 <= c && c <= 0x5b) || (0x5d <= c && c <= 0x7e) || c >= 0x80
+}
+
+func isQuotedPairChar(c byte) bool { return c == '\t' || (0x20 <= c && c != 0x7f) }
+
+// skipOWS returns s without its leading optional white space.
+func skipOWS(s string) string {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
+}
+
+// cutToken returns the token at the start of s (possibly empty) and the
+// rest.
+func cutToken(s string) (tok, rest string) {
+	i := 0
+	for i < len(s) && isTchar(s[i]) {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+// cutTokenOrQuoted returns a token or a quoted-string at the start of s
+// and the rest; ok is false when there is neither.
+func cutTokenOrQuoted(s string) (v, rest string, ok bool) {
+	if s != "" && s[0] == '"' {
+		return CutQuotedString(s)
+	}
+	v, rest = cutToken(s)
+	return v, rest, v != ""
+}
