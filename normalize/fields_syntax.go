@@ -75,37 +75,6 @@ func cutToken(s string) (tok, rest string) {
 // responses.CutQuotedString.
 func cutQuoted(s string) (q, rest string, ok bool) { return responses.CutQuotedString(s) }
 
-func isQuotedPairChar(c byte) bool { return c == '\t' || (0x20 <= c && c != 0x7f) }
-
-// cutComment returns the comment at the start of s, parentheses included,
-// and the rest; ok is false when s does not start with a well-formed one.
-// Comments nest.
-func cutComment(s string) (comment, rest string, ok bool) {
-	if s == "" || s[0] != '(' {
-		return "", s, false
-	}
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-			if depth == 0 {
-				return s[:i+1], s[i+1:], true
-			}
-		case c == '\\':
-			i++
-			if i == len(s) || !isQuotedPairChar(s[i]) {
-				return "", s, false
-			}
-		case !(c == '\t' || c == ' ' || (0x21 <= c && c <= 0x7e) || c >= 0x80):
-			return "", s, false
-		}
-	}
-	return "", s, false
-}
-
 // cutValue returns a token or a quoted-string at the start of s and the
 // rest; ok is false when there is neither.
 func cutValue(s string) (v, rest string, ok bool) {
@@ -143,32 +112,6 @@ func validParameters(s string) bool {
 	}
 }
 
-// nextListElement returns the first element of the #list s, without
-// surrounding white space (possibly empty), and the rest after its comma.
-// Commas inside quoted-strings, comments and <...> do not split;
-// malformed quoting is left for the element's own grammar to refuse.
-func nextListElement(s string) (elem, rest string) {
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case ',':
-			return trimOWS(s[:i]), s[i+1:]
-		case '"':
-			if q, _, ok := cutQuoted(s[i:]); ok {
-				i += len(q) - 1
-			}
-		case '(':
-			if c, _, ok := cutComment(s[i:]); ok {
-				i += len(c) - 1
-			}
-		case '<':
-			if j := strings.IndexByte(s[i:], '>'); j > 0 {
-				i += j
-			}
-		}
-	}
-	return trimOWS(s), ""
-}
-
 // validList reports whether every line of vs is a #list whose elements
 // valid accepts, and, with atLeastOne, whether there is a non-empty
 // element on each line (1#element).
@@ -177,7 +120,7 @@ func validList(vs []string, atLeastOne bool, valid func(string) bool) bool {
 		n := 0
 		for rest := v; rest != ""; {
 			var e string
-			e, rest = nextListElement(rest)
+			e, rest = responses.NextListElement(rest)
 			if e == "" {
 				continue
 			}
@@ -243,7 +186,7 @@ func validChallenges(vs []string) bool {
 		}
 		for rest := v; rest != ""; {
 			var e string
-			e, rest = nextListElement(rest)
+			e, rest = responses.NextListElement(rest)
 			if e == "" {
 				continue
 			}
@@ -483,7 +426,7 @@ func validViaElement(e string) bool {
 	if rest[0] != ' ' && rest[0] != '\t' {
 		return false
 	}
-	_, rest, ok := cutComment(skipOWS(rest))
+	_, rest, ok := responses.CutComment(skipOWS(rest))
 	return ok && trimOWS(rest) == ""
 }
 
@@ -671,7 +614,7 @@ func ccDirectives(vs []string, f func(d directive) bool) {
 	for _, v := range vs {
 		for rest := v; rest != ""; {
 			var e string
-			e, rest = nextListElement(rest)
+			e, rest = responses.NextListElement(rest)
 			if d, ok := cutDirective(e); ok && !f(d) {
 				return
 			}

@@ -35,35 +35,6 @@ func TestGrammarHelpers(t *testing.T) {
 	}
 }
 
-func TestNextListElement(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want []string
-	}{
-		{"a, b,c", []string{"a", "b", "c"}},
-		{` a ,, "x,y" , (c,d) e, <u,v>;rel=x `, []string{"a", "", `"x,y"`, "(c,d) e", "<u,v>;rel=x"}},
-		{`"unterminated, b`, []string{`"unterminated`, "b"}},
-		{",", []string{""}},
-	} {
-		var got []string
-		for rest := c.in; rest != ""; {
-			var e string
-			e, rest = nextListElement(rest)
-			got = append(got, e)
-		}
-		if len(got) != len(c.want) {
-			t.Errorf("%q: %q, want %q", c.in, got, c.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != c.want[i] {
-				t.Errorf("%q: %q, want %q", c.in, got, c.want)
-				break
-			}
-		}
-	}
-}
-
 func TestValidChallenges(t *testing.T) {
 	for _, c := range []struct {
 		in   []string
@@ -201,7 +172,7 @@ func FuzzFieldsSyntax(f *testing.F) {
 		zeroQ(s)
 		for rest := s; rest != ""; {
 			var e string
-			e, rest = nextListElement(rest)
+			e, rest = responses.NextListElement(rest)
 			if len(e) > len(s) {
 				t.Fatalf("element %q longer than %q", e, s)
 			}

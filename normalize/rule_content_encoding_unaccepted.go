@@ -30,7 +30,7 @@ var RuleContentEncodingUnaccepted = register(&rule{
 		for _, v := range r.Header["Content-Encoding"] {
 			for rest := v; rest != ""; {
 				var c string
-				c, rest = nextListElement(rest)
+				c, rest = responses.NextListElement(rest)
 				// What is not a coding is content-encoding-invalid's.
 				if isToken(c) && !strings.EqualFold(c, "identity") && !codingAccepted(accept, c) {
 					return true
@@ -50,7 +50,7 @@ func codingAccepted(accept []string, c string) bool {
 	for _, v := range accept {
 		for rest := v; rest != ""; {
 			var e string
-			e, rest = nextListElement(rest)
+			e, rest = responses.NextListElement(rest)
 			name, params, _ := strings.Cut(e, ";")
 			name = trimOWS(name)
 			ok := !zeroQ(params)

@@ -30,7 +30,7 @@ var RuleUpgradeNotOffered = register(&rule{
 		for _, v := range r.Header[responses.HeaderUpgrade] {
 			for rest := v; rest != ""; {
 				var p string
-				p, rest = nextListElement(rest)
+				p, rest = responses.NextListElement(rest)
 				if p != "" && !protocolOffered(offered, p) {
 					return true
 				}
@@ -45,7 +45,7 @@ func protocolOffered(offered []string, p string) bool {
 	for _, v := range offered {
 		for rest := v; rest != ""; {
 			var o string
-			o, rest = nextListElement(rest)
+			o, rest = responses.NextListElement(rest)
 			on, ov, _ := strings.Cut(o, "/")
 			pn, pv, _ := strings.Cut(p, "/")
 			if strings.EqualFold(on, pn) && ov == pv {

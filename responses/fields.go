@@ -134,7 +134,7 @@ func validChallenge(c string) bool {
 	var names []string
 	for rest != "" {
 		var e string
-		e, rest = nextParam(rest)
+		e, rest = NextListElement(rest)
 		if e == "" {
 			return false // a sender MUST NOT generate empty list elements (§5.6.1.1)
 		}
@@ -151,24 +151,6 @@ func validChallenge(c string) bool {
 		names = append(names, name)
 	}
 	return len(names) != 0
-}
-
-// nextParam returns the first element of the #auth-param list s, without
-// surrounding white space, and the rest after its comma; commas inside a
-// quoted-string do not split.
-func nextParam(s string) (elem, rest string) {
-	quoted := false
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case quoted && c == '\\':
-			i++
-		case c == '"':
-			quoted = !quoted
-		case !quoted && c == ',':
-			return strings.Trim(s[:i], " \t"), s[i+1:]
-		}
-	}
-	return strings.Trim(s, " \t"), ""
 }
 
 // validLink reports whether l is a Link field value of one link-value

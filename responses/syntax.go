@@ -173,6 +173,67 @@ func ValidLinkValue(e string) bool {
 	}
 }
 
+// NextListElement returns the first element of the #list s (RFC 9110
+// §5.6.1), without surrounding optional white space (possibly empty), and
+// the rest after its comma. A comma inside a quoted-string (§5.6.4), a
+// comment (§5.6.5) or a <URI-Reference> (RFC 8288 §3) does not split;
+// malformed quoting is left for the element's own grammar to refuse.
+// Whether empty elements are allowed is the caller's business: a sender
+// MUST NOT generate them, a recipient MUST accept them (§5.6.1.1, §5.6.1.2).
+func NextListElement(s string) (elem, rest string) {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ',':
+			return trimOWS(s[:i]), s[i+1:]
+		case '"':
+			if q, _, ok := CutQuotedString(s[i:]); ok {
+				i += len(q) - 1
+			}
+		case '(':
+			if c, _, ok := CutComment(s[i:]); ok {
+				i += len(c) - 1
+			}
+		case '<':
+			if j := strings.IndexByte(s[i:], '>'); j > 0 {
+				i += j
+			}
+		}
+	}
+	return trimOWS(s), ""
+}
+
+// CutComment returns the comment at the start of s (RFC 9110 §5.6.5),
+// parentheses included, and the rest; ok is false when s does not start
+// with a well-formed one. Comments nest:
+//
+//	comment = "(" *( ctext / quoted-pair / comment ) ")"
+//	ctext   = HTAB / SP / %x21-27 / %x2A-5B / %x5D-7E / obs-text
+func CutComment(s string) (comment, rest string, ok bool) {
+	if s == "" || s[0] != '(' {
+		return "", s, false
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+			if depth == 0 {
+				return s[:i+1], s[i+1:], true
+			}
+		case c == '\\':
+			i++
+			if i == len(s) || !isQuotedPairChar(s[i]) {
+				return "", s, false
+			}
+		case !(c == '\t' || c == ' ' || (0x21 <= c && c <= 0x7e) || c >= 0x80):
+			return "", s, false
+		}
+	}
+	return "", s, false
+}
+
 // isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
 func isTchar(c byte) bool {
 	if isAlnum(c) {

@@ -70,8 +70,8 @@ func pastIMFFixdate(v string) bool {
 	return IsIMFFixdate(v) && err == nil && !t.After(time.Now())
 }
 
-// listElements calls f with each element of the #list s (commas inside a
-// quoted-string do not split) and reports whether f accepted every one
+// listElements calls f with each element of the #list s (split by
+// NextListElement) and reports whether f accepted every one
 // and none was empty (RFC 9110 §5.6.1.1: a sender MUST NOT generate empty
 // list elements).
 func listElements(s string, f func(string) bool) bool {
@@ -80,7 +80,7 @@ func listElements(s string, f func(string) bool) bool {
 	}
 	for rest := s; rest != ""; {
 		var e string
-		e, rest = nextParam(rest)
+		e, rest = NextListElement(rest)
 		if e == "" || !f(e) {
 			return false
 		}

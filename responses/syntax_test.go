@@ -45,6 +45,35 @@ func TestFieldSyntax(t *testing.T) {
 	}
 }
 
+func TestNextListElement(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"a, b,c", []string{"a", "b", "c"}},
+		{` a ,, "x,y" , (c,d) e, <u,v>;rel=x `, []string{"a", "", `"x,y"`, "(c,d) e", "<u,v>;rel=x"}},
+		{`"unterminated, b`, []string{`"unterminated`, "b"}},
+		{",", []string{""}},
+	} {
+		var got []string
+		for rest := c.in; rest != ""; {
+			var e string
+			e, rest = NextListElement(rest)
+			got = append(got, e)
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%q: %q, want %q", c.in, got, c.want)
+				break
+			}
+		}
+	}
+}
+
 // TestFieldSyntaxDoesNotAllocate: the validators run on the normalize
 // engine's clean path.
 func TestFieldSyntaxDoesNotAllocate(t *testing.T) {
@@ -55,6 +84,8 @@ func TestFieldSyntaxDoesNotAllocate(t *testing.T) {
 		ValidQuotedString(`"a \"b\""`)
 		ValidDigits("3600")
 		ValidToken("Accept-Encoding")
+		NextListElement(` a ,, "x,y" , (c,d) e, <u,v>;rel=x `)
+		CutComment("(a (b) \\) c)")
 	})
 	if n != 0 {
 		t.Errorf("%v allocations, want 0", n)
