@@ -164,13 +164,8 @@ func validChallenges(vs []string) bool {
 	inChallenge := false
 	for _, v := range vs {
 		param := func(p string) bool {
-			name, rest := cutToken(p)
-			rest = skipOWS(rest)
-			if name == "" || rest == "" || rest[0] != '=' {
-				return false
-			}
-			val, rest, ok := cutValue(skipOWS(rest[1:]))
-			if !ok || val == "" || rest != "" {
+			name, ok := responses.ValidAuthParam(p)
+			if !ok {
 				return false
 			}
 			for _, seen := range names[:n] {

@@ -138,9 +138,8 @@ func validChallenge(c string) bool {
 		if e == "" {
 			return false // a sender MUST NOT generate empty list elements (§5.6.1.1)
 		}
-		name, value, ok := strings.Cut(e, "=")
-		name, value = strings.TrimRight(name, " \t"), strings.TrimLeft(value, " \t")
-		if !ok || !ValidToken(name) || !(ValidToken(value) || ValidQuotedString(value)) {
+		name, ok := ValidAuthParam(e)
+		if !ok {
 			return false
 		}
 		for _, seen := range names {

@@ -94,6 +94,22 @@ func CutQuotedString(s string) (q, rest string, ok bool) {
 	return "", s, false
 }
 
+// ValidAuthParam reports whether e is exactly one auth-param (RFC 9110
+// §11.2) and returns its name:
+//
+//	auth-param = token BWS "=" BWS ( token / quoted-string )
+func ValidAuthParam(e string) (name string, ok bool) {
+	name, rest := cutToken(e)
+	rest = skipOWS(rest)
+	if name == "" || rest == "" || rest[0] != '=' {
+		return "", false
+	}
+	if _, rest, ok = cutTokenOrQuoted(skipOWS(rest[1:])); !ok || rest != "" {
+		return "", false
+	}
+	return name, true
+}
+
 // ValidMediaType reports whether s is a media-type (RFC 9110 §8.3.1):
 // type "/" subtype parameters (§5.6.6). Empty parameters are accepted, as
 // the grammar allows.

@@ -34,6 +34,10 @@ func TestFieldSyntax(t *testing.T) {
 			{`""`, true}, {`"a \"b\" c"`, true}, {"\"\tx\x80\"", true},
 			{`"`, false}, {`"a`, false}, {`"a\"`, false}, {`"a"b`, false}, {"\"a\x00\"", false}, {"\"a\x7f\"", false}, {"\"\\\x01\"", false},
 		}},
+		{"auth-param", func(s string) bool { _, ok := ValidAuthParam(s); return ok }, []tc{
+			{"realm=x", true}, {`realm = "a, b"`, true}, {`title="Login to \"apps\""`, true}, {"a=b=c", false},
+			{"realm", false}, {"realm=", false}, {`realm="x`, false}, {"=x", false}, {"a b=c", false}, {"realm=x y", false},
+		}},
 		{"token", ValidToken, []tc{{"GET", true}, {"x-y.z~!", true}, {"", false}, {"a b", false}, {"a/b", false}}},
 	}
 	for _, g := range grammars {
@@ -84,6 +88,7 @@ func TestFieldSyntaxDoesNotAllocate(t *testing.T) {
 		ValidQuotedString(`"a \"b\""`)
 		ValidDigits("3600")
 		ValidToken("Accept-Encoding")
+		ValidAuthParam(`realm = "apps"`)
 		NextListElement(` a ,, "x,y" , (c,d) e, <u,v>;rel=x `)
 		CutComment("(a (b) \\) c)")
 	})
