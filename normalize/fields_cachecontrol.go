@@ -62,7 +62,7 @@ scan:
 		piece = piece[:len(piece)-1]
 	}
 	n := 0
-	for n < len(piece) && tchar(piece[n]) {
+	for n < len(piece) && responses.IsTchar(piece[n]) {
 		n++
 	}
 	e.name = piece[:n]
@@ -76,48 +76,13 @@ scan:
 		case e.arg == "":
 		case e.arg[0] == '"':
 			e.quoted = true
-			e.ok = quotedStringLen(e.arg) == len(e.arg)
+			e.ok = responses.ValidQuotedString(e.arg)
 		default:
-			e.ok = allTchar(e.arg)
+			e.ok = responses.ValidToken(e.arg)
 		}
 	}
 	return e, next, true
 }
-
-// quotedStringLen returns the length of the quoted-string that s starts
-// with, or -1.
-func quotedStringLen(s string) int {
-	if s == "" || s[0] != '"' {
-		return -1
-	}
-	for i := 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\':
-			i++
-		case c == '"':
-			return i + 1
-		case c < ' ' && c != '\t' || c == 0x7f:
-			return -1
-		}
-	}
-	return -1
-}
-
-func tchar(c byte) bool { return tchars[c] }
-
-// tchars marks the bytes of a token (RFC 9110 §5.6.2).
-var tchars = func() (t [256]bool) {
-	for c := 0; c < 256; c++ {
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-			t[c] = true
-		}
-	}
-	for _, c := range []byte("!#$%&'*+-.^_`|~") {
-		t[c] = true
-	}
-	return t
-}()
 
 // hasFold reports whether s contains sub, sub being lower case ASCII,
 // without regard to case. It is the cheap test before a scan.
@@ -151,24 +116,6 @@ func ccAnyWith(h http.Header, f func(e ccElem) bool, subs ...string) bool {
 		}
 	}
 	return false
-}
-
-func allTchar(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !tchar(s[i]) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // The kinds of argument the registered response directives take.
@@ -225,10 +172,10 @@ func ccLineInvalid(line string) bool {
 			case !e.hasArg:
 				return true
 			case e.quoted:
-				if !allDigits(e.arg[1 : len(e.arg)-1]) {
+				if !responses.ValidDigits(e.arg[1 : len(e.arg)-1]) {
 					return true
 				}
-			case !allDigits(e.arg):
+			case !responses.ValidDigits(e.arg):
 				return true
 			}
 		}
@@ -270,7 +217,7 @@ func ccRewrite(line string) (string, bool) {
 		name, arg, hasArg := strings.Cut(piece, "=")
 		name, arg = strings.TrimRight(name, " \t"), strings.TrimLeft(arg, " \t")
 		kind, canon := ccKind(name)
-		if !allTchar(name) || kind == ccUnknown {
+		if !responses.ValidToken(name) || kind == ccUnknown {
 			return "", false
 		}
 		if b.Len() > 0 {
@@ -283,13 +230,13 @@ func ccRewrite(line string) (string, bool) {
 			return "", false
 		case kind == ccFlag:
 			return "", false
-		case kind == ccDelta && allDigits(arg):
+		case kind == ccDelta && responses.ValidDigits(arg):
 			b.WriteString("=" + arg)
-		case kind == ccDelta && quotedStringLen(arg) == len(arg) && allDigits(arg[1:len(arg)-1]):
+		case kind == ccDelta && responses.ValidQuotedString(arg) && responses.ValidDigits(arg[1:len(arg)-1]):
 			b.WriteString("=" + arg[1:len(arg)-1])
-		case kind == ccList && allTchar(arg):
+		case kind == ccList && responses.ValidToken(arg):
 			b.WriteString(`="` + arg + `"`)
-		case kind == ccList && quotedStringLen(arg) == len(arg):
+		case kind == ccList && responses.ValidQuotedString(arg):
 			b.WriteString("=" + arg)
 		default:
 			return "", false

@@ -26,19 +26,6 @@ import (
 // recipient must accept them (§5.6.1.2); sending them is another rule's
 // business (list-empty-elements).
 
-// isTchar reports whether c may appear in a token.
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	switch c {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
-}
-
 // isToken reports whether s is a token.
 func isToken(s string) bool { return responses.ValidToken(s) }
 
@@ -61,16 +48,6 @@ func trimOWS(s string) string {
 	return s[:j]
 }
 
-// cutToken returns the token at the start of s (possibly empty) and the
-// rest.
-func cutToken(s string) (tok, rest string) {
-	i := 0
-	for i < len(s) && isTchar(s[i]) {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
 // cutQuoted returns the quoted-string at the start of s; see
 // responses.CutQuotedString.
 func cutQuoted(s string) (q, rest string, ok bool) { return responses.CutQuotedString(s) }
@@ -81,7 +58,7 @@ func cutValue(s string) (v, rest string, ok bool) {
 	if s != "" && s[0] == '"' {
 		return cutQuoted(s)
 	}
-	v, rest = cutToken(s)
+	v, rest = responses.CutToken(s)
 	return v, rest, v != ""
 }
 
@@ -101,7 +78,7 @@ func validParameters(s string) bool {
 			continue // an empty parameter
 		}
 		var name string
-		name, s = cutToken(s)
+		name, s = responses.CutToken(s)
 		if name == "" || s == "" || s[0] != '=' {
 			return false
 		}
@@ -185,7 +162,7 @@ func validChallenges(vs []string) bool {
 			if e == "" {
 				continue
 			}
-			tok, after := cutToken(e)
+			tok, after := responses.CutToken(e)
 			if tok == "" {
 				return false
 			}
@@ -264,7 +241,7 @@ const (
 // Expires that is not an rfc1123-date is cookieBadExpires, not
 // cookieInvalid (its own rule, with its own repair).
 func checkSetCookie(v string) (name string, res cookieSyntax) {
-	name, rest := cutToken(v)
+	name, rest := responses.CutToken(v)
 	if name == "" || rest == "" || rest[0] != '=' {
 		return name, cookieInvalid
 	}
@@ -378,12 +355,12 @@ func validCookieDomain(s string) bool {
 // received-by is checked as a token (which covers pseudonyms and names)
 // or a bracketed IP literal, with an optional port.
 func validViaElement(e string) bool {
-	proto, rest := cutToken(e)
+	proto, rest := responses.CutToken(e)
 	if proto == "" {
 		return false
 	}
 	if rest != "" && rest[0] == '/' {
-		if proto, rest = cutToken(rest[1:]); proto == "" {
+		if proto, rest = responses.CutToken(rest[1:]); proto == "" {
 			return false
 		}
 	}
@@ -397,14 +374,14 @@ func validViaElement(e string) bool {
 			return false
 		}
 		for _, c := range []byte(rest[1:j]) {
-			if !(isTchar(c) || c == ':') {
+			if !(responses.IsTchar(c) || c == ':') {
 				return false
 			}
 		}
 		rest = rest[j+1:]
 	} else {
 		var by string
-		if by, rest = cutToken(rest); by == "" {
+		if by, rest = responses.CutToken(rest); by == "" {
 			return false
 		}
 	}
@@ -493,7 +470,7 @@ func cutSFStringOrToken(s string) (string, bool) {
 		return s, false
 	}
 	i := 1
-	for i < len(s) && (isTchar(s[i]) || s[i] == ':' || s[i] == '/') {
+	for i < len(s) && (responses.IsTchar(s[i]) || s[i] == ':' || s[i] == '/') {
 		i++
 	}
 	return s[i:], true
@@ -580,7 +557,7 @@ type directive struct {
 // cutDirective parses a cache-directive; ok is false when e does not
 // follow the grammar.
 func cutDirective(e string) (d directive, ok bool) {
-	name, rest := cutToken(e)
+	name, rest := responses.CutToken(e)
 	d.name = name
 	if name == "" {
 		return d, false

@@ -22,7 +22,7 @@ var RuleCacheControlMaxAgeQuoted = register(&rule{
 			if !e.quoted || !ccIsAge(e.name) {
 				return "", false, false
 			}
-			if digits := e.arg[1 : len(e.arg)-1]; allDigits(digits) {
+			if digits := e.arg[1 : len(e.arg)-1]; responses.ValidDigits(digits) {
 				return digits, true, false
 			}
 			return "", false, true

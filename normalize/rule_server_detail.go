@@ -23,7 +23,7 @@ var RuleServerDetail = register(&rule{
 	Triggers: []string{"Server"},
 	Detect: func(r *response) bool {
 		for _, v := range r.Header["Server"] {
-			if name, _ := cutToken(v); name != v {
+			if name, _ := responses.CutToken(v); name != v {
 				return true
 			}
 		}
@@ -34,7 +34,7 @@ var RuleServerDetail = register(&rule{
 		if len(vs) != 1 {
 			return false // repeated: which one is meant is not known
 		}
-		name, _ := cutToken(vs[0])
+		name, _ := responses.CutToken(vs[0])
 		if name == "" {
 			return false
 		}

@@ -25,7 +25,7 @@ var RuleSetCookieRepeated = register(&rule{
 				continue
 			}
 			for _, w := range vs[:i] {
-				if other, _ := cutToken(w); other == name && len(w) > len(name) && w[len(name)] == '=' {
+				if other, _ := responses.CutToken(w); other == name && len(w) > len(name) && w[len(name)] == '=' {
 					return true
 				}
 			}

@@ -269,7 +269,7 @@ func parseParameter(s string) (name, value, rest string, ok bool) {
 			eq = i
 			break
 		}
-		if !isTchar(s[i]) {
+		if !IsTchar(s[i]) {
 			return "", "", "", false
 		}
 	}
@@ -289,7 +289,7 @@ func parseParameter(s string) (name, value, rest string, ok bool) {
 		return "", "", "", false // unterminated
 	}
 	i := 0
-	for i < len(s) && isTchar(s[i]) {
+	for i < len(s) && IsTchar(s[i]) {
 		i++
 	}
 	if i == 0 {

@@ -23,7 +23,7 @@ func ValidToken(s string) bool {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
+		if !tchars[s[i]] {
 			return false
 		}
 	}
@@ -99,7 +99,7 @@ func CutQuotedString(s string) (q, rest string, ok bool) {
 //
 //	auth-param = token BWS "=" BWS ( token / quoted-string )
 func ValidAuthParam(e string) (name string, ok bool) {
-	name, rest := cutToken(e)
+	name, rest := CutToken(e)
 	rest = skipOWS(rest)
 	if name == "" || rest == "" || rest[0] != '=' {
 		return "", false
@@ -114,11 +114,11 @@ func ValidAuthParam(e string) (name string, ok bool) {
 // type "/" subtype parameters (§5.6.6). Empty parameters are accepted, as
 // the grammar allows.
 func ValidMediaType(s string) bool {
-	typ, rest := cutToken(s)
+	typ, rest := CutToken(s)
 	if typ == "" || rest == "" || rest[0] != '/' {
 		return false
 	}
-	sub, rest := cutToken(rest[1:])
+	sub, rest := CutToken(rest[1:])
 	if sub == "" {
 		return false
 	}
@@ -135,7 +135,7 @@ func ValidMediaType(s string) bool {
 			continue // an empty parameter
 		}
 		var name string
-		name, rest = cutToken(rest)
+		name, rest = CutToken(rest)
 		if name == "" || rest == "" || rest[0] != '=' {
 			return false
 		}
@@ -173,7 +173,7 @@ func ValidLinkValue(e string) bool {
 			return false
 		}
 		var name string
-		name, s = cutToken(skipOWS(s[1:]))
+		name, s = CutToken(skipOWS(s[1:]))
 		if name == "" {
 			return false
 		}
@@ -250,16 +250,31 @@ func CutComment(s string) (comment, rest string, ok bool) {
 	return "", s, false
 }
 
-// isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
-func isTchar(c byte) bool {
-	if isAlnum(c) {
-		return true
+// IsTchar reports whether c may appear in a token (RFC 9110 §5.6.2):
+//
+//	tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+//	        "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+func IsTchar(c byte) bool { return tchars[c] }
+
+// tchars marks the bytes of a token.
+var tchars = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = isAlnum(byte(c))
 	}
-	switch c {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
+	for _, c := range []byte("!#$%&'*+-.^_`|~") {
+		t[c] = true
 	}
-	return false
+	return t
+}()
+
+// CutToken returns the token at the start of s (RFC 9110 §5.6.2),
+// possibly empty, and the rest.
+func CutToken(s string) (tok, rest string) {
+	i := 0
+	for i < len(s) && tchars[s[i]] {
+		i++
+	}
+	return s[:i], s[i:]
 }
 
 func isAlnum(c byte) bool {
@@ -281,22 +296,12 @@ func skipOWS(s string) string {
 	return s[i:]
 }
 
-// cutToken returns the token at the start of s (possibly empty) and the
-// rest.
-func cutToken(s string) (tok, rest string) {
-	i := 0
-	for i < len(s) && isTchar(s[i]) {
-		i++
-	}
-	return s[:i], s[i:]
-}
-
 // cutTokenOrQuoted returns a token or a quoted-string at the start of s
 // and the rest; ok is false when there is neither.
 func cutTokenOrQuoted(s string) (v, rest string, ok bool) {
 	if s != "" && s[0] == '"' {
 		return CutQuotedString(s)
 	}
-	v, rest = cutToken(s)
+	v, rest = CutToken(s)
 	return v, rest, v != ""
 }

@@ -38,7 +38,7 @@ func TestFieldSyntax(t *testing.T) {
 			{"realm=x", true}, {`realm = "a, b"`, true}, {`title="Login to \"apps\""`, true}, {"a=b=c", false},
 			{"realm", false}, {"realm=", false}, {`realm="x`, false}, {"=x", false}, {"a b=c", false}, {"realm=x y", false},
 		}},
-		{"token", ValidToken, []tc{{"GET", true}, {"x-y.z~!", true}, {"", false}, {"a b", false}, {"a/b", false}}},
+		{"token", ValidToken, []tc{{"GET", true}, {"x-y.z~!", true}, {"", false}, {"a b", false}, {"a/b", false}, {"\x80", false}, {"a\x7f", false}}},
 	}
 	for _, g := range grammars {
 		for _, c := range g.cases {
@@ -88,6 +88,7 @@ func TestFieldSyntaxDoesNotAllocate(t *testing.T) {
 		ValidQuotedString(`"a \"b\""`)
 		ValidDigits("3600")
 		ValidToken("Accept-Encoding")
+		CutToken("max-age=60")
 		ValidAuthParam(`realm = "apps"`)
 		NextListElement(` a ,, "x,y" , (c,d) e, <u,v>;rel=x `)
 		CutComment("(a (b) \\) c)")
