@@ -284,7 +284,7 @@ func checkSetCookie(v string) (name string, res cookieSyntax) {
 		switch {
 		case strings.EqualFold(an, "Expires") && hasVal:
 			bit = 1
-			if !isIMFFixdate(val) {
+			if !responses.IsIMFFixdate(val) {
 				res |= cookieBadExpires
 			}
 		case strings.EqualFold(an, "Max-Age") && hasVal:
@@ -315,12 +315,6 @@ func checkSetCookie(v string) (name string, res cookieSyntax) {
 		}
 	}
 	return name, res
-}
-
-// isIMFFixdate reports whether s is an HTTP-date in its preferred form,
-// the rfc1123-date of RFC 6265 (RFC 9110 §5.6.7).
-func isIMFFixdate(s string) bool {
-	return len(s) == len("Sun, 06 Nov 1994 08:49:37 GMT") && s[3] == ',' && responses.ValidHTTPDate(s)
 }
 
 // validCookieDomain reports whether s is a subdomain (RFC 1034 §3.5 as

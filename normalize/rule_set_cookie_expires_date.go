@@ -72,7 +72,7 @@ func fixCookieExpires(v string) (string, bool) {
 		}
 		av := rest[:j]
 		name, val, ok := strings.Cut(strings.TrimLeft(av, " "), "=")
-		if ok && strings.EqualFold(name, "Expires") && !isIMFFixdate(val) {
+		if ok && strings.EqualFold(name, "Expires") && !responses.IsIMFFixdate(val) {
 			t, ok := parseCookieDate(trimOWS(val))
 			if !ok {
 				return "", false
