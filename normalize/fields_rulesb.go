@@ -3,6 +3,8 @@ package normalize
 import (
 	"net/http"
 	"strings"
+
+	"github.com/respnorm/caddy-normalize/responses"
 )
 
 // singletonFields are the response fields whose grammar allows one value,
@@ -30,15 +32,15 @@ func repeatedSame(vs []string) bool {
 	return true
 }
 
-// eachElement calls f with each non-empty element of the comma-separated
-// lists vs, trimmed of whitespace, until f returns true; it reports
+// eachElement calls f with each non-empty element of the lists vs
+// (split by responses.NextListElement), until f returns true; it reports
 // whether one did. It does not allocate.
 func eachElement(vs []string, f func(string) bool) bool {
 	for _, v := range vs {
 		for v != "" {
 			var elem string
-			elem, v, _ = strings.Cut(v, ",")
-			if elem = strings.Trim(elem, " \t"); elem != "" && f(elem) {
+			elem, v = responses.NextListElement(v)
+			if elem != "" && f(elem) {
 				return true
 			}
 		}
@@ -52,8 +54,8 @@ func listHasFold(vs []string, e string) bool {
 	for _, v := range vs {
 		for v != "" {
 			var elem string
-			elem, v, _ = strings.Cut(v, ",")
-			if strings.EqualFold(strings.Trim(elem, " \t"), e) {
+			elem, v = responses.NextListElement(v)
+			if strings.EqualFold(elem, e) {
 				return true
 			}
 		}
@@ -67,9 +69,9 @@ func cacheDirective(vs []string, name string) bool {
 	for _, v := range vs {
 		for v != "" {
 			var elem string
-			elem, v, _ = strings.Cut(v, ",")
+			elem, v = responses.NextListElement(v)
 			elem, _, _ = strings.Cut(elem, "=")
-			if strings.EqualFold(strings.Trim(elem, " \t"), name) {
+			if strings.EqualFold(trimOWS(elem), name) {
 				return true
 			}
 		}
@@ -80,8 +82,7 @@ func cacheDirective(vs []string, name string) bool {
 // mayBeStored reports whether a cache may store r (RFC 9111 §3): a
 // response to GET or HEAD without no-store, with explicit freshness
 // (max-age, s-maxage, public, private, Expires) or a status that is
-// heuristically cacheable (RFC 9110 §15.1). A quoted argument holding a
-// comma may fool it; it errs towards "may be stored".
+// heuristically cacheable (RFC 9110 §15.1).
 func mayBeStored(r *response) bool {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false

@@ -188,3 +188,27 @@ func FuzzFieldsSyntax(f *testing.F) {
 		}
 	})
 }
+
+// TestListLookupsSplitLikeTheGrammar: a comma inside a quoted-string does
+// not split (RFC 9110 §5.6.1), so a directive or element named inside one
+// is not found.
+func TestListLookupsSplitLikeTheGrammar(t *testing.T) {
+	cc := []string{`no-cache="Set-Cookie, no-store", max-age=60`}
+	if cacheDirective(cc, "no-store") {
+		t.Errorf("cacheDirective found no-store inside a quoted argument")
+	}
+	if !cacheDirective(cc, "max-age") || !cacheDirective(cc, "no-cache") {
+		t.Errorf("cacheDirective missed max-age or no-cache")
+	}
+	if listHasFold([]string{`x="a, accept-encoding"`}, "Accept-Encoding") {
+		t.Errorf("listHasFold found an element inside a quoted-string")
+	}
+	if !listHasFold([]string{"Origin,  accept-encoding "}, "Accept-Encoding") {
+		t.Errorf("listHasFold missed accept-encoding")
+	}
+	n := 0
+	eachElement([]string{`gzip, , x;q="1,2"`, "br"}, func(string) bool { n++; return false })
+	if n != 3 {
+		t.Errorf("eachElement saw %d elements, want 3", n)
+	}
+}
