@@ -62,33 +62,6 @@ func cutValue(s string) (v, rest string, ok bool) {
 	return v, rest, v != ""
 }
 
-// validParameters reports whether s is parameters: *( OWS ";" OWS
-// [ parameter ] ). Parameter names are tokens; so are unquoted values.
-func validParameters(s string) bool {
-	for {
-		s = skipOWS(s)
-		if s == "" {
-			return true
-		}
-		if s[0] != ';' {
-			return false
-		}
-		s = skipOWS(s[1:])
-		if s == "" || s[0] == ';' {
-			continue // an empty parameter
-		}
-		var name string
-		name, s = responses.CutToken(s)
-		if name == "" || s == "" || s[0] != '=' {
-			return false
-		}
-		var ok bool
-		if _, s, ok = cutValue(s[1:]); !ok {
-			return false
-		}
-	}
-}
-
 // validList reports whether every line of vs is a #list whose elements
 // valid accepts, and, with atLeastOne, whether there is a non-empty
 // element on each line (1#element).
