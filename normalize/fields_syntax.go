@@ -52,16 +52,6 @@ func trimOWS(s string) string {
 // responses.CutQuotedString.
 func cutQuoted(s string) (q, rest string, ok bool) { return responses.CutQuotedString(s) }
 
-// cutValue returns a token or a quoted-string at the start of s and the
-// rest; ok is false when there is neither.
-func cutValue(s string) (v, rest string, ok bool) {
-	if s != "" && s[0] == '"' {
-		return cutQuoted(s)
-	}
-	v, rest = responses.CutToken(s)
-	return v, rest, v != ""
-}
-
 // validList reports whether every line of vs is a #list whose elements
 // valid accepts, and, with atLeastOne, whether there is a non-empty
 // element on each line (1#element).
@@ -524,26 +514,15 @@ type directive struct {
 // cutDirective parses a cache-directive; ok is false when e does not
 // follow the grammar.
 func cutDirective(e string) (d directive, ok bool) {
-	name, rest := responses.CutToken(e)
-	d.name = name
-	if name == "" {
+	name, arg, hasArg, ok := responses.ParseCacheDirective(e)
+	d.name, d.hasValue = name, hasArg
+	if !ok {
 		return d, false
 	}
-	if rest == "" {
-		return d, true
+	if hasArg && arg[0] == '"' {
+		arg, d.quoted = arg[1:len(arg)-1], true
 	}
-	if rest[0] != '=' {
-		return d, false
-	}
-	d.hasValue = true
-	v, rest, ok := cutValue(rest[1:])
-	if !ok || rest != "" {
-		return d, false
-	}
-	if v[0] == '"' {
-		v, d.quoted = v[1:len(v)-1], true
-	}
-	d.value = v
+	d.value = arg
 	return d, true
 }
 

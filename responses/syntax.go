@@ -110,6 +110,28 @@ func ValidAuthParam(e string) (name string, ok bool) {
 	return name, true
 }
 
+// ParseCacheDirective parses e as one cache-directive (RFC 9111 §5.2):
+//
+//	cache-directive = token [ "=" ( token / quoted-string ) ]
+//
+// and returns its name and argument (a quoted-string keeps its quotes and
+// escapes). hasArg tells "name=..." from "name"; ok is false when e is
+// not a cache-directive.
+func ParseCacheDirective(e string) (name, arg string, hasArg, ok bool) {
+	name, rest := CutToken(e)
+	if name == "" {
+		return "", "", false, false
+	}
+	if rest == "" {
+		return name, "", false, true
+	}
+	if rest[0] != '=' {
+		return name, "", false, false
+	}
+	arg, rest, ok = cutTokenOrQuoted(rest[1:])
+	return name, arg, true, ok && rest == ""
+}
+
 // ValidMediaType reports whether s is a media-type (RFC 9110 §8.3.1):
 // type "/" subtype parameters (§5.6.6). Empty parameters are accepted, as
 // the grammar allows.

@@ -117,14 +117,11 @@ func validLanguageList(s string) bool {
 // immutable takes none (RFC 8246).
 func validCacheControl(s string) bool {
 	return listElements(s, func(d string) bool {
-		name, value, hasValue := strings.Cut(d, "=")
-		if !ValidToken(name) {
+		name, value, hasValue, ok := ParseCacheDirective(d)
+		if !ok {
 			return false
 		}
-		quoted := hasValue && ValidQuotedString(value)
-		if hasValue && !quoted && !ValidToken(value) {
-			return false
-		}
+		quoted := hasValue && value[0] == '"'
 		switch strings.ToLower(name) {
 		case "max-age", "s-maxage", "stale-while-revalidate", "stale-if-error":
 			return hasValue && !quoted && ValidDigits(value)

@@ -38,6 +38,10 @@ func TestFieldSyntax(t *testing.T) {
 			{"realm=x", true}, {`realm = "a, b"`, true}, {`title="Login to \"apps\""`, true}, {"a=b=c", false},
 			{"realm", false}, {"realm=", false}, {`realm="x`, false}, {"=x", false}, {"a b=c", false}, {"realm=x y", false},
 		}},
+		{"cache-directive", func(s string) bool { _, _, _, ok := ParseCacheDirective(s); return ok }, []tc{
+			{"no-store", true}, {"max-age=60", true}, {`no-cache="Set-Cookie, Vary"`, true}, {`x=""`, true},
+			{"max-age=", false}, {"max-age = 60", false}, {`x="a"b`, false}, {`x="a`, false}, {"=1", false}, {"a b", false},
+		}},
 		{"token", ValidToken, []tc{{"GET", true}, {"x-y.z~!", true}, {"", false}, {"a b", false}, {"a/b", false}, {"\x80", false}, {"a\x7f", false}}},
 	}
 	for _, g := range grammars {
@@ -88,6 +92,7 @@ func TestFieldSyntaxDoesNotAllocate(t *testing.T) {
 		ValidQuotedString(`"a \"b\""`)
 		ValidDigits("3600")
 		ValidToken("Accept-Encoding")
+		ParseCacheDirective(`no-cache="Set-Cookie"`)
 		CutToken("max-age=60")
 		ValidAuthParam(`realm = "apps"`)
 		NextListElement(` a ,, "x,y" , (c,d) e, <u,v>;rel=x `)
