@@ -62,7 +62,7 @@ func runCaddy(t *testing.T, bin string, args ...string) (stdout, stderr string, 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
-	cmd.Env = isolatedEnv(t)
+	cmd.Env = isolatedEnv(t, t.TempDir())
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
@@ -77,59 +77,16 @@ func runCaddy(t *testing.T, bin string, args ...string) (stdout, stderr string, 
 	return out.String(), errOut.String(), code
 }
 
-// isolatedEnv is the environment with a home of the test's own.
-func isolatedEnv(t *testing.T) []string {
-	t.Helper()
-	dir := t.TempDir()
-	var env []string
-	for _, kv := range os.Environ() {
-		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME":
-		default:
-			env = append(env, kv)
-		}
-	}
-	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} {
-		d := filepath.Join(dir, strings.ToLower(k))
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		env = append(env, k+"="+d)
-	}
-	return env
-}
-
 // startCaddyProcess starts bin with args, waits until addr accepts
 // connections, and kills it when the test ends.
 func startCaddyProcess(t *testing.T, bin, addr string, args ...string) {
 	t.Helper()
-	logPath := filepath.Join(t.TempDir(), "caddy.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := t.TempDir()
+	logPath := filepath.Join(dir, "caddy.log")
 	cmd := exec.Command(bin, args...)
-	cmd.Env = isolatedEnv(t)
-	cmd.Dir = t.TempDir()
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
-		t.Fatalf("caddy %s: %v", strings.Join(args, " "), err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait(); logFile.Close() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("caddy (pid %d) did not exit after SIGKILL", cmd.Process.Pid)
-		}
-		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("----- log of caddy %s -----\n%s", strings.Join(args, " "), b)
-		}
-	})
+	cmd.Env = isolatedEnv(t, dir)
+	cmd.Dir = dir
+	done := startProcess(t, cmd, logPath, "caddy "+strings.Join(args, " "))
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		select {

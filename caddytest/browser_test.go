@@ -119,37 +119,7 @@ func TestMaintenancePageInBrowser(t *testing.T) {
 	t.Run("screenshot", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		shot := filepath.Join(t.TempDir(), "maintenance.png")
-		if _, err := runChromium(ctx, t, bin, "--screenshot="+shot, "--window-size=1024,768", "--hide-scrollbars", url); err != nil {
-			t.Fatal(err)
-		}
-		f, err := os.Open(shot)
-		if err != nil {
-			t.Fatalf("no screenshot: %v", err)
-		}
-		defer f.Close()
-		img, err := png.Decode(f)
-		if err != nil {
-			t.Fatalf("the screenshot is not a PNG: %v", err)
-		}
-		b := img.Bounds()
-		if b.Dx() != 1024 || b.Dy() != 768 {
-			t.Errorf("screenshot is %dx%d, want 1024x768", b.Dx(), b.Dy())
-		}
-		// Something is drawn: not every pixel has the background's colour.
-		bg := img.At(b.Min.X, b.Min.Y)
-		drawn := 0
-		for y := b.Min.Y; y < b.Max.Y; y += 2 {
-			for x := b.Min.X; x < b.Max.X; x += 2 {
-				if img.At(x, y) != bg {
-					drawn++
-				}
-			}
-		}
-		if drawn < 100 {
-			t.Errorf("the screenshot is blank (%d pixels differ from the background)", drawn)
-		}
-		t.Logf("screenshot: %s (%d sampled pixels drawn)", shot, drawn)
+		screenshot(ctx, t, bin, filepath.Join(t.TempDir(), "maintenance.png"), 1024, 768, url)
 	})
 
 	t.Run("reload", func(t *testing.T) {
@@ -196,4 +166,39 @@ func TestMaintenancePageInBrowser(t *testing.T) {
 		}
 		t.Logf("%s{name=%s} moved by %v during the run", maintRequestsMetric, name, maintRequests(t, name)-base)
 	})
+}
+
+// screenshot has headless Chromium take a width×height screenshot of url
+// into shot, and fails the test unless it is a PNG of that size with
+// something drawn on it (not every sampled pixel the background's colour).
+func screenshot(ctx context.Context, t *testing.T, bin, shot string, width, height int, url string) {
+	t.Helper()
+	if _, err := runChromium(ctx, t, bin, "--screenshot="+shot, fmt.Sprintf("--window-size=%d,%d", width, height), "--hide-scrollbars", url); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("the screenshot is not a PNG: %v", err)
+	}
+	b := img.Bounds()
+	if b.Dx() != width || b.Dy() != height {
+		t.Errorf("screenshot is %dx%d, want %dx%d", b.Dx(), b.Dy(), width, height)
+	}
+	bg, drawn := img.At(b.Min.X, b.Min.Y), 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			if img.At(x, y) != bg {
+				drawn++
+			}
+		}
+	}
+	if drawn < 100 {
+		t.Errorf("the screenshot is blank (%d pixels differ from the background)", drawn)
+	}
+	t.Logf("screenshot: %s (%d sampled pixels drawn)", shot, drawn)
 }

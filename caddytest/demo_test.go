@@ -460,40 +460,10 @@ func startDemo(t *testing.T, bin, caddyfile string) {
 	t.Helper()
 	dir := t.TempDir()
 	logPath := filepath.Join(dir, "caddy.log")
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
 	cmd := exec.Command(bin, "run", "--config", caddyfile)
 	cmd.Dir = dir
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	var env []string
-	for _, kv := range os.Environ() {
-		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME":
-		default:
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, "HOME="+dir)
-	if err := cmd.Start(); err != nil {
-		logFile.Close()
-		t.Fatalf("starting Caddy: %v", err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait(); logFile.Close() }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("Caddy (pid %d) did not exit after SIGKILL", cmd.Process.Pid)
-		}
-		if t.Failed() {
-			b, _ := os.ReadFile(logPath)
-			t.Logf("----- Caddy's log -----\n%s", b)
-		}
-	})
+	cmd.Env = isolatedEnv(t, dir)
+	done := startProcess(t, cmd, logPath, "Caddy")
 	client := &http.Client{Timeout: ioTimeout, Transport: &http.Transport{DisableKeepAlives: true}}
 	up := func(url string) bool {
 		res, err := client.Get(url)

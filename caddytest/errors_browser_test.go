@@ -6,10 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"image/png"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -157,36 +155,8 @@ func TestGeneratedPagesInBrowser(t *testing.T) {
 				}
 			}
 
-			shot := filepath.Join(shots, p.name+".png")
-			if _, err := runChromium(ctx, t, bin, "--screenshot="+shot, "--window-size=375,812", "--hide-scrollbars",
-				"http://"+siteAddr+strings.Replace(p.path, "t=browser", "t=shot", 1)); err != nil {
-				t.Fatal(err)
-			}
-			f, err := os.Open(shot)
-			if err != nil {
-				t.Fatalf("no screenshot: %v", err)
-			}
-			defer f.Close()
-			img, err := png.Decode(f)
-			if err != nil {
-				t.Fatalf("the screenshot is not a PNG: %v", err)
-			}
-			b := img.Bounds()
-			if b.Dx() != 375 || b.Dy() != 812 {
-				t.Errorf("screenshot is %dx%d, want 375x812", b.Dx(), b.Dy())
-			}
-			bg, drawn := img.At(b.Min.X, b.Min.Y), 0
-			for y := b.Min.Y; y < b.Max.Y; y += 2 {
-				for x := b.Min.X; x < b.Max.X; x += 2 {
-					if img.At(x, y) != bg {
-						drawn++
-					}
-				}
-			}
-			if drawn < 100 {
-				t.Errorf("the screenshot is blank (%d pixels differ from the background)", drawn)
-			}
-			t.Logf("screenshot: %s (%d sampled pixels drawn)", shot, drawn)
+			screenshot(ctx, t, bin, filepath.Join(shots, p.name+".png"), 375, 812,
+				"http://"+siteAddr+strings.Replace(p.path, "t=browser", "t=shot", 1))
 		})
 	}
 }

@@ -132,22 +132,7 @@ func startInstanceWith(t *testing.T, bin, label string, adminPort, sitePort int,
 	cmd := exec.Command(bin, "run", "--config", cfgPath, "--adapter", "caddyfile")
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	var env []string
-	for _, kv := range os.Environ() {
-		switch k, _, _ := strings.Cut(kv, "="); k {
-		case "HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME":
-		default:
-			env = append(env, kv)
-		}
-	}
-	for _, k := range []string{"HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"} {
-		d := filepath.Join(dir, strings.ToLower(k))
-		if err := os.Mkdir(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		env = append(env, k+"="+d)
-	}
-	cmd.Env = append(env, extraEnv...)
+	cmd.Env = append(isolatedEnv(t, dir), extraEnv...)
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		t.Fatalf("starting Caddy %s: %v", label, err)

@@ -10,7 +10,7 @@ import "github.com/respnorm/caddy-normalize/responses"
 // and at worst exposes credentials to caches and scripts. Enforced, the
 // fields are removed; none of them describes the response.
 //
-// The fields are responses.RequestOnlyFields, those RFC 9110 and RFC 6265
+// The fields are responses.RequestOnlyFields(), those RFC 9110 and RFC 6265
 // define for requests only (the catalogue's WithHeader refuses the same).
 // Accept and Accept-Encoding are not among them: a response may carry
 // them (§12.5.1, §12.5.3, on a 415), nor is TE, which Caddy already
@@ -26,7 +26,7 @@ var RuleRequestFieldInResponse = register(&rule{
 	Level:    responses.Must,
 	Summary:  "a request-only field (Host, Cookie, Authorization, If-*...) in a response",
 	Fix:      "removes it",
-	Triggers: requestOnlyFields[:],
+	Triggers: requestOnlyFields,
 	Detect: func(r *response) bool {
 		for _, f := range requestOnlyFields {
 			if present(r.Header, f) {
@@ -43,5 +43,5 @@ var RuleRequestFieldInResponse = register(&rule{
 	},
 })
 
-// requestOnlyFields is a copy of the catalogue's list.
-var requestOnlyFields = responses.RequestOnlyFields
+// requestOnlyFields is responses' list, taken once.
+var requestOnlyFields = responses.RequestOnlyFields()

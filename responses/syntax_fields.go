@@ -32,7 +32,7 @@ var checkedFields = map[string]fieldCheck{
 	"Content-Language":      {validLanguageList, "not a list of language tags (RFC 9110 §8.5)", false},
 }
 
-// RequestOnlyFields are the fields RFC 9110 and RFC 6265 define for
+// requestOnlyFields are the fields RFC 9110 and RFC 6265 define for
 // requests only, which a response MUST NOT carry (RFC 9110 §2.2): Host
 // (§7.2), User-Agent (§10.1.5), Referer (§10.1.3), From (§10.1.2), Expect
 // (§10.1.1), Max-Forwards (§7.6.2), Authorization (§11.6.2),
@@ -40,12 +40,19 @@ var checkedFields = map[string]fieldCheck{
 // (§13.1) and Cookie (RFC 6265 §5.4). Accept and Accept-Encoding are not
 // among them: a response may carry them (§12.5.1, §12.5.3, on a 415).
 // The names are canonical (http.CanonicalHeaderKey).
-var RequestOnlyFields = [...]string{
+var requestOnlyFields = [...]string{
 	"Host", "User-Agent", "Referer", "From", "Expect", "Max-Forwards",
 	"Authorization", "Proxy-Authorization", "Range",
 	"If-Match", "If-None-Match", "If-Modified-Since", "If-Unmodified-Since", "If-Range",
 	"Cookie",
 }
+
+// RequestOnlyFields returns the fields defined for requests only, which a
+// response MUST NOT carry (RFC 9110 §2.2): Host, User-Agent, Referer,
+// From, Expect, Max-Forwards, Authorization, Proxy-Authorization, Range,
+// the conditional fields and Cookie, in canonical form. The slice is the
+// caller's own: changing it changes nothing here.
+func RequestOnlyFields() []string { return append([]string(nil), requestOnlyFields[:]...) }
 
 // refusedFields are the fields WithHeader refuses outright, with the
 // reason: the request-only fields, and the fields that proxies and caches
@@ -56,7 +63,7 @@ var refusedFields = func() map[string]string {
 		"Proxy-Status": "added by proxies about themselves (RFC 9209)",
 		"Cache-Status": "added by caches about themselves (RFC 9211)",
 	}
-	for _, f := range RequestOnlyFields {
+	for _, f := range requestOnlyFields {
 		m[f] = "a request field (RFC 9110 §2.2)"
 	}
 	return m
