@@ -131,9 +131,15 @@ func TestRuleVaryMissing(t *testing.T) {
 				upstream: gzipped("500 Internal Server Error"),
 				want:     expect{absent: []string{"Vary"}, body: str(gz)}},
 			// Go's HTTP/2 client asks for gzip by itself: HTTP/1.1 only.
+			// Unasked, reverse_proxy's transport asks for gzip itself and
+			// decodes the body, whose length is then unknown: its framing
+			// on the way out is stock Caddy's own flush race (chunked, or
+			// Content-Length: 0; seen under -race, normalize off too), so
+			// those two fields are not compared with stock. No Vary, and
+			// the counters, are.
 			{name: "200-gzip-not-asked", protos: []string{protoH1},
 				upstream: gzipped("200 OK"),
-				want:     expect{absent: []string{"Vary"}}},
+				want:     expect{absent: []string{"Vary"}, ignore: []string{"Content-Length", "Transfer-Encoding"}}},
 		},
 	})
 }
